@@ -1,0 +1,290 @@
+"""The schema, as named migrations applied in order, each in a transaction, and recorded.
+
+Never edit a migration that has shipped: add a new one. Each has a test that upgrades a database
+stopped just before it (tests/core/test_migrations.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from ppg_desktop.paths import resources_dir
+
+MIGRATIONS = Migrations("ppg_desktop")
+
+CHANNELS = ("in_person", "phone", "email", "letter", "survey", "kiosk", "social_media", "other")
+KINDS = ("complaint", "concern", "compliment", "suggestion")
+STATUSES = ("new", "raised", "answered", "closed")
+SENTIMENTS = ("positive", "neutral", "negative")
+CQC_KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well_led")
+ACTION_STATUSES = ("open", "in_progress", "done", "declined")
+ROLES = ("volunteer", "chair")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run several statements inside the migration's transaction (executescript would commit)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            db.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        db.execute(buffer)
+
+
+@MIGRATIONS(name="m001_initial_schema")
+def m001_initial_schema(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        f"""
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE practices (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    ods_code TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL DEFAULT 'volunteer' CHECK (role IN {_in(ROLES)}),
+    pin_hash TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    practice_id INTEGER NOT NULL REFERENCES practices(id),
+    received_on TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN {_in(CHANNELS)}),
+    kind TEXT NOT NULL CHECK (kind IN {_in(KINDS)}),
+    text TEXT NOT NULL,
+    sentiment TEXT CHECK (sentiment IS NULL OR sentiment IN {_in(SENTIMENTS)}),
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN {_in(STATUSES)}),
+    entered_by INTEGER REFERENCES users(id),
+    survey_response_id INTEGER REFERENCES survey_responses(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX idx_feedback_received ON feedback(received_on);
+CREATE INDEX idx_feedback_practice ON feedback(practice_id, received_on);
+CREATE INDEX idx_feedback_kind ON feedback(kind, received_on);
+CREATE INDEX idx_feedback_status ON feedback(status);
+CREATE INDEX idx_feedback_response ON feedback(survey_response_id);
+CREATE INDEX idx_feedback_updated ON feedback(updated_at);
+CREATE TABLE themes (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    cqc_key_question TEXT NOT NULL CHECK (cqc_key_question IN {_in(CQC_KEY_QUESTIONS)}),
+    keywords TEXT NOT NULL DEFAULT '[]',
+    rules TEXT NOT NULL DEFAULT '{{}}',
+    parent_id INTEGER REFERENCES themes(id),
+    archived INTEGER NOT NULL DEFAULT 0,
+    merged_into_id INTEGER REFERENCES themes(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE feedback_themes (
+    feedback_id INTEGER NOT NULL REFERENCES feedback(id) ON DELETE CASCADE,
+    theme_id INTEGER NOT NULL REFERENCES themes(id),
+    source TEXT NOT NULL CHECK (source IN ('auto', 'manual')),
+    state TEXT NOT NULL CHECK (state IN ('suggested', 'confirmed', 'rejected')),
+    score REAL,
+    evidence TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (feedback_id, theme_id)
+);
+CREATE INDEX idx_feedback_themes_theme ON feedback_themes(theme_id, state);
+CREATE TABLE surveys (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    template TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    previous_version_id INTEGER REFERENCES surveys(id),
+    archived INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE survey_questions (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    code TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('fft', 'single', 'multi', 'scale5', 'scale10',
+                                        'yes_no', 'number', 'date', 'text')),
+    text TEXT NOT NULL,
+    help_text TEXT NOT NULL DEFAULT '',
+    required INTEGER NOT NULL DEFAULT 0,
+    options TEXT NOT NULL DEFAULT '[]',
+    min_value REAL,
+    max_value REAL,
+    show_if TEXT,
+    UNIQUE (survey_id, position)
+);
+CREATE TABLE survey_responses (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    survey_id INTEGER NOT NULL REFERENCES surveys(id),
+    practice_id INTEGER REFERENCES practices(id),
+    collected_on TEXT NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('kiosk', 'paper', 'online', 'import', 'other')),
+    entered_by INTEGER REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX idx_responses_survey ON survey_responses(survey_id, collected_on);
+CREATE TABLE survey_answers (
+    id INTEGER PRIMARY KEY,
+    response_id INTEGER NOT NULL REFERENCES survey_responses(id) ON DELETE CASCADE,
+    question_id INTEGER NOT NULL REFERENCES survey_questions(id),
+    value TEXT NOT NULL,
+    UNIQUE (response_id, question_id)
+);
+CREATE INDEX idx_answers_question ON survey_answers(question_id);
+CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    held_on TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT 'PPG meeting',
+    attendees TEXT NOT NULL DEFAULT '',
+    agenda TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    pack_path TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX idx_meetings_held ON meetings(held_on);
+CREATE TABLE actions (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    practice_id INTEGER REFERENCES practices(id),
+    raised_with TEXT NOT NULL DEFAULT '',
+    raised_on TEXT,
+    owner TEXT NOT NULL DEFAULT '',
+    due_on TEXT,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN {_in(ACTION_STATUSES)}),
+    declined_reason TEXT NOT NULL DEFAULT '',
+    practice_response TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT '',
+    meeting_id INTEGER REFERENCES meetings(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX idx_actions_status ON actions(status, due_on);
+CREATE TABLE action_themes (
+    action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+    theme_id INTEGER NOT NULL REFERENCES themes(id),
+    PRIMARY KEY (action_id, theme_id)
+);
+CREATE TABLE action_feedback (
+    action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+    feedback_id INTEGER NOT NULL REFERENCES feedback(id) ON DELETE CASCADE,
+    PRIMARY KEY (action_id, feedback_id)
+);
+CREATE TABLE action_history (
+    id INTEGER PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+    old_status TEXT,
+    new_status TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    changed_by TEXT NOT NULL DEFAULT '',
+    changed_at TEXT NOT NULL
+);
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    feedback_id INTEGER REFERENCES feedback(id) ON DELETE SET NULL,
+    name TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    consent_given INTEGER NOT NULL CHECK (consent_given = 1),
+    consent_on TEXT NOT NULL,
+    consent_purpose TEXT NOT NULL DEFAULT '',
+    consent_recorded_by TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX idx_contacts_feedback ON contacts(feedback_id);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL,
+    table_name TEXT NOT NULL DEFAULT '',
+    row_key TEXT NOT NULL DEFAULT '',
+    changes TEXT NOT NULL DEFAULT '{{}}'
+);
+CREATE INDEX idx_audit_at ON audit_log(at);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'The audit log cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'The audit log cannot be changed'); END;
+CREATE VIRTUAL TABLE feedback_fts USING fts5(
+    text, content='feedback', content_rowid='id', tokenize='porter unicode61'
+);
+CREATE TRIGGER feedback_fts_insert AFTER INSERT ON feedback BEGIN
+    INSERT INTO feedback_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER feedback_fts_delete AFTER DELETE ON feedback BEGIN
+    INSERT INTO feedback_fts (feedback_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER feedback_fts_update AFTER UPDATE OF text ON feedback BEGIN
+    INSERT INTO feedback_fts (feedback_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO feedback_fts (rowid, text) VALUES (new.id, new.text);
+END
+""",
+    )
+
+
+@MIGRATIONS(name="m002_default_themes")
+def m002_default_themes(db: sqlite_utils.Database) -> None:
+    """Seed the shipped theme taxonomy (resources/default_themes.json)."""
+    from ppg_desktop.core.clock import now_iso
+
+    themes = json.loads((resources_dir() / "default_themes.json").read_text(encoding="utf-8"))
+    stamp = now_iso()
+    for theme in themes:
+        db.execute(
+            "INSERT INTO themes (slug, name, description, cqc_key_question, keywords, rules,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                theme["slug"],
+                theme["name"],
+                theme.get("description", ""),
+                theme["cqc_key_question"],
+                json.dumps(theme.get("keywords", [])),
+                json.dumps(theme.get("rules", {})),
+                stamp,
+                stamp,
+            ],
+        )
