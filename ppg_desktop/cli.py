@@ -1,0 +1,77 @@
+"""The `ppg-desktop` program: with no subcommand it opens the desktop app.
+
+Each subcommand lives in its own module under `ppg_desktop.commands` and is found there, so a new
+command is one new file (with NAME, HELP, add_arguments and run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from ppg_desktop import APP_NAME, __version__, commands
+from ppg_desktop.core.errors import DatabaseProblem, PPGError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that prints one plain line (not the whole usage) for a bad argument."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def command_modules() -> list[ModuleType]:
+    """Every subcommand module, in name order."""
+    found = [
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(commands.__path__)
+        if not info.name.startswith("_")
+    ]
+    return sorted(found, key=lambda module: str(module.NAME))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ppg-desktop",
+        description=f"{APP_NAME}: record patient feedback and surveys offline, tag themes and "
+        "print meeting packs. With no command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--db", help="database file (default: the one in your user data folder)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open every screen offscreen, check it renders, and exit")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in command_modules():
+        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+        sub.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for `ppg-desktop` and `python main.py`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from ppg_desktop.ui.app import run_app  # Qt is loaded only for the desktop app
+
+        return run_app(db_path=args.db, self_test=args.self_test)
+    try:
+        return int(args.handler(args))
+    except DatabaseProblem as exc:
+        print(f"ppg-desktop {args.command}: {exc}", file=sys.stderr)
+        return 3
+    except PPGError as exc:
+        print(f"ppg-desktop {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"ppg-desktop {args.command}: stopped.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Arguments and helpers shared by the CLI subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+from ppg_desktop.core.db import is_encrypted_file, open_database
+from ppg_desktop.core.errors import DatabaseProblem
+from ppg_desktop.paths import default_db_path
+
+PASSPHRASE_ENV = "PPG_DESK_PASSPHRASE"
+
+
+def add_db_argument(parser: argparse.ArgumentParser, *, must_exist: bool = True) -> None:
+    """Add `--db PATH` (defaulting to the embedded database)."""
+    parser.add_argument(
+        "--db",
+        dest="sub_db",
+        metavar="PATH",
+        help="database file (default: the one in your user data folder)"
+        + ("" if must_exist else "; created if missing"),
+    )
+    parser.set_defaults(db_must_exist=must_exist)
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    chosen = getattr(args, "sub_db", None) or getattr(args, "db", None)
+    return Path(chosen) if chosen else default_db_path()
+
+
+def open_db(args: argparse.Namespace) -> sqlite_utils.Database:
+    """Open the database named by `--db`; asks for (or reads) the passphrase if it is encrypted."""
+    path = db_path(args)
+    must_exist = getattr(args, "db_must_exist", True)
+    if must_exist and not path.exists():
+        raise DatabaseProblem(
+            f"There is no database at {path}. Check the path, or create one with "
+            f"'ppg-desktop demo --db {path}'.",
+            "missing",
+        )
+    passphrase = None
+    if is_encrypted_file(path):
+        passphrase = os.environ.get(PASSPHRASE_ENV) or getpass.getpass(
+            f"Passphrase for {path}: "
+        )
+    return open_database(path, passphrase, create=not must_exist)
+
+
+def iso_date(text: str) -> dt.date:
+    """argparse type for YYYY-MM-DD dates, with a plain message when it is not one."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date in the form YYYY-MM-DD (for example 2026-03-31)"
+        ) from exc
