@@ -42,8 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--db", help="database file (default: the one in your user data folder)")
-    parser.add_argument("--self-test", action="store_true",
-                        help="open every screen offscreen, check it renders, and exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open every screen offscreen, check it renders, and exit",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in command_modules():
         sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)

@@ -12,12 +12,13 @@ import sqlite_utils
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PPG_DESK_NO_BACKUP_ON_EXIT", "1")
 
-from ppg_desktop.core.db import open_database  # noqa: E402
+from ppg_desktop.core.db import open_database
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep the real user data folder (default database, drafts) out of every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))

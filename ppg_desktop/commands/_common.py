@@ -46,9 +46,7 @@ def open_db(args: argparse.Namespace) -> sqlite_utils.Database:
         )
     passphrase = None
     if is_encrypted_file(path):
-        passphrase = os.environ.get(PASSPHRASE_ENV) or getpass.getpass(
-            f"Passphrase for {path}: "
-        )
+        passphrase = os.environ.get(PASSPHRASE_ENV) or getpass.getpass(f"Passphrase for {path}: ")
     return open_database(path, passphrase, create=not must_exist)
 
 

@@ -82,8 +82,9 @@ def describe_change(current: float | None, previous: float | None, unit: str) ->
 
 
 def period_filter(period: Period, practice_ids: Sequence[int] | None = None) -> FeedbackFilter:
-    return FeedbackFilter(date_from=period.start, date_to=period.end,
-                          practice_ids=list(practice_ids or []))
+    return FeedbackFilter(
+        date_from=period.start, date_to=period.end, practice_ids=list(practice_ids or [])
+    )
 
 
 def _scalar(db: sqlite_utils.Database, sql: str, params: list[Any]) -> int:
@@ -102,8 +103,9 @@ def _feedback_figures(db: sqlite_utils.Database, flt: FeedbackFilter) -> dict[st
     return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
 
 
-def fft_counts(db: sqlite_utils.Database, period: Period,
-               practice_ids: Sequence[int] | None = None) -> dict[str, int]:
+def fft_counts(
+    db: sqlite_utils.Database, period: Period, practice_ids: Sequence[int] | None = None
+) -> dict[str, int]:
     """Answers to Friends and Family Test questions given in the period, by answer."""
     params: list[Any] = [period.start.isoformat(), period.end.isoformat()]
     practice_sql = ""
@@ -141,8 +143,9 @@ def theme_period_counts(db: sqlite_utils.Database, flt: FeedbackFilter) -> dict[
     return {slug: int(n) for slug, n in rows}
 
 
-def rising_theme(db: sqlite_utils.Database, period: Period,
-                 practice_ids: Sequence[int] | None = None) -> tuple[str, str, int, int] | None:
+def rising_theme(
+    db: sqlite_utils.Database, period: Period, practice_ids: Sequence[int] | None = None
+) -> tuple[str, str, int, int] | None:
     """The theme whose count rose most against the previous period: (slug, name, before, now)."""
     now = theme_period_counts(db, period_filter(period, practice_ids))
     before = theme_period_counts(db, period_filter(period.previous(), practice_ids))
@@ -158,8 +161,9 @@ def rising_theme(db: sqlite_utils.Database, period: Period,
     return slug, str(name), before.get(slug, 0), now[slug]
 
 
-def kpis(db: sqlite_utils.Database, period: Period,
-         practice_ids: Sequence[int] | None = None) -> list[Kpi]:
+def kpis(
+    db: sqlite_utils.Database, period: Period, practice_ids: Sequence[int] | None = None
+) -> list[Kpi]:
     """The dashboard's and meeting pack's key figures for a period against the previous one."""
     previous = period.previous()
     cur = _feedback_figures(db, period_filter(period, practice_ids))
@@ -174,20 +178,33 @@ def kpis(db: sqlite_utils.Database, period: Period,
         Kpi("received", "Feedback received", cur["received"], old["received"], "count"),
         Kpi("complaints", "Complaints", cur["complaints"], old["complaints"], "count"),
         Kpi("compliments", "Compliments", cur["compliments"], old["compliments"], "count"),
-        Kpi("negative", "Negative comments", pct(cur["negative"], cur["with_sentiment"]),
-            pct(old["negative"], old["with_sentiment"]), "percent", cur["with_sentiment"],
-            old["with_sentiment"]),
-        Kpi("fft_positive", "Friends and Family Test: positive", fft_now, fft_before, "percent",
-            n_now, n_before),
+        Kpi(
+            "negative",
+            "Negative comments",
+            pct(cur["negative"], cur["with_sentiment"]),
+            pct(old["negative"], old["with_sentiment"]),
+            "percent",
+            cur["with_sentiment"],
+            old["with_sentiment"],
+        ),
+        Kpi(
+            "fft_positive",
+            "Friends and Family Test: positive",
+            fft_now,
+            fft_before,
+            "percent",
+            n_now,
+            n_before,
+        ),
     ]
     rising = rising_theme(db, period, practice_ids)
     if rising:
-        slug, name, before, now = rising
-        figures.append(Kpi("rising_theme", "Top rising theme", now, before, "count",
-                           detail=name))
+        _slug, name, before, now = rising
+        figures.append(Kpi("rising_theme", "Top rising theme", now, before, "count", detail=name))
     else:
-        figures.append(Kpi("rising_theme", "Top rising theme", None, None, "count",
-                           detail="No theme rose"))
+        figures.append(
+            Kpi("rising_theme", "Top rising theme", None, None, "count", detail="No theme rose")
+        )
     return figures
 
 
@@ -206,8 +223,9 @@ def theme_counts(db: sqlite_utils.Database, flt: FeedbackFilter) -> pd.DataFrame
     return frame.sort_values(["count", "name"], ascending=[False, True]).reset_index(drop=True)
 
 
-def monthly_theme_counts(db: sqlite_utils.Database, flt: FeedbackFilter,
-                         top_n: int | None = 5) -> pd.DataFrame:
+def monthly_theme_counts(
+    db: sqlite_utils.Database, flt: FeedbackFilter, top_n: int | None = 5
+) -> pd.DataFrame:
     """Items per month (rows 'YYYY-MM', every month in the range) and theme name (columns)."""
     import pandas as pd
 
@@ -219,8 +237,9 @@ def monthly_theme_counts(db: sqlite_utils.Database, flt: FeedbackFilter,
         params,
     ).fetchall()
     frame = pd.DataFrame(rows, columns=["month", "theme", "count"])
-    table = frame.pivot_table(index="month", columns="theme", values="count", aggfunc="sum",
-                              fill_value=0)
+    table = frame.pivot_table(
+        index="month", columns="theme", values="count", aggfunc="sum", fill_value=0
+    )
     months = _months_between(flt, list(table.index))
     table = table.reindex(months, fill_value=0)
     if top_n is not None and not table.empty:
@@ -258,16 +277,22 @@ def counts_by_practice(db: sqlite_utils.Database, flt: FeedbackFilter) -> pd.Dat
         " GROUP BY p.id ORDER BY p.name",
         params,
     ).fetchall()
-    frame = pd.DataFrame(rows, columns=["practice", "received", "complaints", "compliments",
-                                        "negative", "with_sentiment"]).fillna(0)
+    frame = pd.DataFrame(
+        rows,
+        columns=["practice", "received", "complaints", "compliments", "negative", "with_sentiment"],
+    ).fillna(0)
     frame["percent_negative"] = [
         (neg * 100 / n if n else None)
         for neg, n in zip(frame["negative"], frame["with_sentiment"], strict=True)
     ]
     if flt.practice_ids:
-        wanted = {r[0] for r in db.execute(
-            f"SELECT name FROM practices WHERE id IN ({', '.join('?' for _ in flt.practice_ids)})",
-            flt.practice_ids)}
+        wanted = {
+            r[0]
+            for r in db.execute(
+                f"SELECT name FROM practices WHERE id IN ({', '.join('?' for _ in flt.practice_ids)})",
+                flt.practice_ids,
+            )
+        }
         frame = frame[frame["practice"].isin(wanted)]
     return frame.drop(columns=["negative", "with_sentiment"]).reset_index(drop=True)
 

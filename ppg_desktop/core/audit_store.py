@@ -14,7 +14,11 @@ class AuditStore(Store):
     """The audit log: append-only (triggers refuse updates and deletes)."""
 
     def record(
-        self, action: str, table: str = "", row_key: object = "", changes: dict[str, Any] | None = None
+        self,
+        action: str,
+        table: str = "",
+        row_key: object = "",
+        changes: dict[str, Any] | None = None,
     ) -> None:
         """Record an event that is not a row change: an export, a report, a sign-in."""
         with self.db.atomic():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -97,9 +98,7 @@ def feedback_where(flt: FeedbackFilter, alias: str = "f") -> tuple[str, list[Any
         params.append(flt.created_since)
     query = fts_query(flt.text) if flt.text else ""
     if query:
-        clauses.append(
-            f"{alias}.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ?)"
-        )
+        clauses.append(f"{alias}.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ?)")
         params.append(query)
     return (" AND ".join(clauses) or "1 = 1"), params
 
@@ -155,22 +154,27 @@ class FeedbackStore(Store):
         if received > today():
             raise ValidationError("Date received", "The date cannot be in the future.")
         if received < EARLIEST_DATE:
-            raise ValidationError("Date received", "The date is too far in the past; check the year.")
+            raise ValidationError(
+                "Date received", "The date is too far in the past; check the year."
+            )
         clean["received_on"] = received.isoformat()
-        clean["channel"] = _choice("How it was given", values.get("channel"), CHANNELS,
-                                   CHANNEL_LABELS)
+        clean["channel"] = _choice(
+            "How it was given", values.get("channel"), CHANNELS, CHANNEL_LABELS
+        )
         clean["kind"] = _choice("Kind", values.get("kind"), KINDS, KIND_LABELS)
         text = str(values.get("text") or "").strip()
         if not text:
             raise ValidationError("Comment", "Write down what the patient said.")
         if len(text) > MAX_TEXT:
-            raise ValidationError("Comment", f"The comment is too long: keep it under {MAX_TEXT:,} "
-                                  "characters.")
+            raise ValidationError(
+                "Comment", f"The comment is too long: keep it under {MAX_TEXT:,} characters."
+            )
         clean["text"] = text
         sentiment = values.get("sentiment")
         clean["sentiment"] = (
-            None if sentiment in (None, "") else
-            _choice("Sentiment", sentiment, SENTIMENTS, SENTIMENT_LABELS)
+            None
+            if sentiment in (None, "")
+            else _choice("Sentiment", sentiment, SENTIMENTS, SENTIMENT_LABELS)
         )
         clean["status"] = _choice("Status", values.get("status") or "new", STATUSES, STATUS_LABELS)
         for key in ("entered_by", "survey_response_id"):
@@ -206,8 +210,9 @@ class FeedbackStore(Store):
         clean = self._validate(values)
         with self.db.atomic():
             feedback_id = self._insert(clean, uuid, now_iso())
-            self._audit("create", "feedback", feedback_id,
-                        {k: v for k, v in clean.items() if k != "text"})
+            self._audit(
+                "create", "feedback", feedback_id, {k: v for k, v in clean.items() if k != "text"}
+            )
         return self.get(feedback_id)
 
     def create_many(self, items: Iterable[dict[str, Any]]) -> list[int]:
@@ -215,7 +220,7 @@ class FeedbackStore(Store):
 
         A ValidationError names the row (1-based, in the order given).
         """
-        cleaned = []
+        cleaned: builtins.list[tuple[dict[str, Any], str | None]] = []
         for row_number, values in enumerate(items, start=1):
             try:
                 cleaned.append((self._validate(values), values.get("uuid")))
@@ -231,7 +236,9 @@ class FeedbackStore(Store):
     def get(self, feedback_id: int, *, include_deleted: bool = True) -> Feedback:
         row = self._one(_SELECT + " WHERE f.id = ?", [feedback_id])
         if row is None or (row["deleted_at"] and not include_deleted):
-            raise NotFoundError(f"Feedback {feedback_id} cannot be found; it may have been deleted.")
+            raise NotFoundError(
+                f"Feedback {feedback_id} cannot be found; it may have been deleted."
+            )
         return _feedback(row)
 
     def get_by_uuid(self, uuid: str) -> Feedback | None:
@@ -289,16 +296,25 @@ class FeedbackStore(Store):
 
     def soft_delete(self, ids: Sequence[int]) -> int:
         """Hide items from lists and counts; `restore` brings them back (undo)."""
-        return self._bulk_set(ids, "deleted_at = ?", [now_iso()], "delete", {},
-                              only="deleted_at IS NULL")
+        return self._bulk_set(
+            ids, "deleted_at = ?", [now_iso()], "delete", {}, only="deleted_at IS NULL"
+        )
 
     def restore(self, ids: Sequence[int]) -> int:
         """Undo a soft delete."""
-        return self._bulk_set(ids, "deleted_at = NULL", [], "restore", {},
-                              only="deleted_at IS NOT NULL")
+        return self._bulk_set(
+            ids, "deleted_at = NULL", [], "restore", {}, only="deleted_at IS NOT NULL"
+        )
 
-    def _bulk_set(self, ids: Sequence[int], assignment: str, values: list[Any], action: str,
-                  changes: dict[str, Any], only: str = "1 = 1") -> int:
+    def _bulk_set(
+        self,
+        ids: Sequence[int],
+        assignment: str,
+        values: list[Any],
+        action: str,
+        changes: dict[str, Any],
+        only: str = "1 = 1",
+    ) -> int:
         total = 0
         with self.db.atomic():
             stamp = now_iso()
@@ -312,12 +328,20 @@ class FeedbackStore(Store):
                 )
                 total += cursor.rowcount
             if total:
-                self._audit(action, "feedback", ",".join(map(str, ids[:50])),
-                            {**changes, "count": total})
+                self._audit(
+                    action, "feedback", ",".join(map(str, ids[:50])), {**changes, "count": total}
+                )
         return total
 
-    def list(self, flt: FeedbackFilter | None = None, *, order_by: str = "received_on",
-             descending: bool = True, limit: int | None = None, offset: int = 0) -> list[Feedback]:
+    def list(
+        self,
+        flt: FeedbackFilter | None = None,
+        *,
+        order_by: str = "received_on",
+        descending: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Feedback]:
         """Items matching the filter, sorted, one page at a time."""
         where, params = feedback_where(flt or FeedbackFilter())
         sql = _SELECT + f" WHERE {where} ORDER BY {self._order(order_by, descending)}"
@@ -326,19 +350,27 @@ class FeedbackStore(Store):
             params += [limit, offset]
         return [_feedback(r) for r in self._rows(sql, params)]
 
-    def list_ids(self, flt: FeedbackFilter | None = None, *, order_by: str = "received_on",
-                 descending: bool = True) -> list[int]:
+    def list_ids(
+        self,
+        flt: FeedbackFilter | None = None,
+        *,
+        order_by: str = "received_on",
+        descending: bool = True,
+    ) -> builtins.list[int]:
         """Just the ids, in order: cheap even for 100,000 items; pages are then fetched by id."""
         where, params = feedback_where(flt or FeedbackFilter())
         join = " JOIN practices p ON p.id = f.practice_id" if order_by == "practice" else ""
-        sql = (f"SELECT f.id FROM feedback f{join} WHERE {where}"
-               f" ORDER BY {self._order(order_by, descending)}")
+        sql = (
+            f"SELECT f.id FROM feedback f{join} WHERE {where}"
+            f" ORDER BY {self._order(order_by, descending)}"
+        )
         return [row[0] for row in self.db.execute(sql, params)]
 
     def count(self, flt: FeedbackFilter | None = None) -> int:
         where, params = feedback_where(flt or FeedbackFilter())
-        return int(self.db.execute(f"SELECT count(*) FROM feedback f WHERE {where}",
-                                   params).fetchone()[0])
+        return int(
+            self.db.execute(f"SELECT count(*) FROM feedback f WHERE {where}", params).fetchone()[0]
+        )
 
     def counts_by(self, column: str, flt: FeedbackFilter | None = None) -> dict[str, int]:
         """Counts grouped by kind, status, channel, sentiment or practice_id."""

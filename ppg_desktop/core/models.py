@@ -203,8 +203,10 @@ class Action:
     def is_overdue(self, on: dt.date | None = None) -> bool:
         """Open or in progress with a due date that has passed."""
         today = on or dt.date.today()
-        return self.status in ("open", "in_progress") and self.due_on is not None and (
-            self.due_on < today
+        return (
+            self.status in ("open", "in_progress")
+            and self.due_on is not None
+            and (self.due_on < today)
         )
 
 

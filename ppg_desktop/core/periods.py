@@ -60,7 +60,8 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` away from `day`'s month."""
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -74,8 +75,9 @@ def last_meeting_date(db: sqlite_utils.Database, before: dt.date) -> dt.date | N
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
-def preset_period(name: str, db: sqlite_utils.Database | None = None,
-                  today: dt.date | None = None) -> Period:
+def preset_period(
+    name: str, db: sqlite_utils.Database | None = None, today: dt.date | None = None
+) -> Period:
     """The period a preset means today. 'since_last_meeting' needs the database; without a past
     meeting it falls back to the last quarter (the label says so)."""
     day = today or local_today()
@@ -85,14 +87,14 @@ def preset_period(name: str, db: sqlite_utils.Database | None = None,
     if name == "last_30_days":
         return Period(day - dt.timedelta(days=29), day, label)
     if name == "last_month":
-        start = _add_months(_month_start(day), -1)
+        start = add_months(_month_start(day), -1)
         return Period(start, _month_start(day) - dt.timedelta(days=1), label)
     if name == "last_quarter":
         quarter_start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-        start = _add_months(quarter_start, -3)
+        start = add_months(quarter_start, -3)
         return Period(start, quarter_start - dt.timedelta(days=1), label)
     if name == "last_12_months":
-        return Period(_add_months(_month_start(day), -11), day, label)
+        return Period(add_months(_month_start(day), -11), day, label)
     if name == "since_last_meeting":
         met = last_meeting_date(db, day) if db is not None else None
         if met is None:

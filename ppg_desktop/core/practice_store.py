@@ -20,9 +20,9 @@ def _practice(row: dict[str, Any]) -> Practice:
 class PracticeStore(Store):
     """Create, rename, deactivate and list practices."""
 
-    def _validate(self, name: str, ods_code: str | None, exclude_id: int | None = None) -> tuple[
-        str, str | None
-    ]:
+    def _validate(
+        self, name: str, ods_code: str | None, exclude_id: int | None = None
+    ) -> tuple[str, str | None]:
         name = " ".join(name.split())
         if not name:
             raise ValidationError("Practice name", "Enter the practice's name.")
@@ -37,8 +37,9 @@ class PracticeStore(Store):
         code = (ods_code or "").strip().upper() or None
         if code and not ODS_CODE.match(code):
             raise ValidationError(
-                "ODS code", "An ODS code is a letter and five digits, like M85001. Leave it empty "
-                "if you do not know it."
+                "ODS code",
+                "An ODS code is a letter and five digits, like M85001. Leave it empty "
+                "if you do not know it.",
             )
         return name, code
 
@@ -69,8 +70,14 @@ class PracticeStore(Store):
         where = "WHERE active = 1" if active_only else ""
         return [_practice(r) for r in self._rows(f"SELECT * FROM practices {where} ORDER BY name")]
 
-    def update(self, practice_id: int, *, name: str | None = None, ods_code: str | None = None,
-               active: bool | None = None) -> Practice:
+    def update(
+        self,
+        practice_id: int,
+        *,
+        name: str | None = None,
+        ods_code: str | None = None,
+        active: bool | None = None,
+    ) -> Practice:
         """Rename, change the ODS code, or (de)activate a practice."""
         current = self.get(practice_id)
         new_name, new_code = self._validate(

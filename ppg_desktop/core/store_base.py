@@ -32,8 +32,14 @@ class Store:
         self.db.execute(
             "INSERT INTO audit_log (at, actor, action, table_name, row_key, changes)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [now_iso(), self.actor, action, table, str(row_key), json.dumps(changes or {},
-                                                                            default=str)],
+            [
+                now_iso(),
+                self.actor,
+                action,
+                table,
+                str(row_key),
+                json.dumps(changes or {}, default=str),
+            ],
         )
 
     def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Sequence
@@ -42,7 +43,9 @@ def _theme(row: dict[str, Any]) -> Theme:
 
 
 def _evidence(raw: str | None) -> list[Evidence]:
-    return [Evidence(int(e["start"]), int(e["end"]), str(e["text"])) for e in json.loads(raw or "[]")]
+    return [
+        Evidence(int(e["start"]), int(e["end"]), str(e["text"])) for e in json.loads(raw or "[]")
+    ]
 
 
 class ThemeStore(Store):
@@ -72,8 +75,9 @@ class ThemeStore(Store):
         )
         return _theme(row) if row else None
 
-    def _check_fields(self, name: str, cqc: str, keywords: Sequence[str],
-                      exclude_id: int | None) -> tuple[str, list[str]]:
+    def _check_fields(
+        self, name: str, cqc: str, keywords: Sequence[str], exclude_id: int | None
+    ) -> tuple[str, builtins.list[str]]:
         name = " ".join(name.split())
         if not name:
             raise ValidationError("Theme name", "Give the theme a name.")
@@ -88,16 +92,24 @@ class ThemeStore(Store):
             raise ValidationError(
                 "CQC key question", "Choose one of: " + ", ".join(CQC_LABELS.values()) + "."
             )
-        cleaned = []
+        cleaned: builtins.list[str] = []
         for keyword in keywords:
             keyword = " ".join(str(keyword).split())
             if keyword and keyword.lower() not in (k.lower() for k in cleaned):
                 cleaned.append(keyword)
         return name, cleaned
 
-    def create(self, name: str, cqc_key_question: str, *, slug: str | None = None,
-               description: str = "", keywords: Sequence[str] = (),
-               rules: dict[str, Any] | None = None, parent_id: int | None = None) -> Theme:
+    def create(
+        self,
+        name: str,
+        cqc_key_question: str,
+        *,
+        slug: str | None = None,
+        description: str = "",
+        keywords: Sequence[str] = (),
+        rules: dict[str, Any] | None = None,
+        parent_id: int | None = None,
+    ) -> Theme:
         name, cleaned = self._check_fields(name, cqc_key_question, keywords, None)
         slug = slug or slugify(name)
         if not SLUG.match(slug):
@@ -109,16 +121,33 @@ class ThemeStore(Store):
             cursor = self.db.execute(
                 "INSERT INTO themes (slug, name, description, cqc_key_question, keywords, rules,"
                 " parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [slug, name, description, cqc_key_question, json.dumps(cleaned),
-                 json.dumps(rules or {}), parent_id, stamp, stamp],
+                [
+                    slug,
+                    name,
+                    description,
+                    cqc_key_question,
+                    json.dumps(cleaned),
+                    json.dumps(rules or {}),
+                    parent_id,
+                    stamp,
+                    stamp,
+                ],
             )
             theme_id = int(cursor.lastrowid or 0)
             self._audit("create", "themes", slug, {"name": name, "keywords": cleaned})
         return self.get(theme_id)
 
-    def update(self, theme_id: int, *, name: str | None = None, description: str | None = None,
-               cqc_key_question: str | None = None, keywords: Sequence[str] | None = None,
-               rules: dict[str, Any] | None = None, parent_id: int | None = None) -> Theme:
+    def update(
+        self,
+        theme_id: int,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        cqc_key_question: str | None = None,
+        keywords: Sequence[str] | None = None,
+        rules: dict[str, Any] | None = None,
+        parent_id: int | None = None,
+    ) -> Theme:
         """Rename a theme or change its description, CQC question, keywords or rules."""
         current = self.get(theme_id)
         new_name, new_keywords = self._check_fields(
@@ -140,9 +169,16 @@ class ThemeStore(Store):
             self.db.execute(
                 "UPDATE themes SET name = ?, description = ?, cqc_key_question = ?, keywords = ?,"
                 " rules = ?, parent_id = ?, updated_at = ? WHERE id = ?",
-                [after["name"], after["description"], after["cqc_key_question"],
-                 json.dumps(after["keywords"]), json.dumps(after["rules"]), after["parent_id"],
-                 now_iso(), theme_id],
+                [
+                    after["name"],
+                    after["description"],
+                    after["cqc_key_question"],
+                    json.dumps(after["keywords"]),
+                    json.dumps(after["rules"]),
+                    after["parent_id"],
+                    now_iso(),
+                    theme_id,
+                ],
             )
             self._audit("update", "themes", current.slug, self._diff(before, after))
         return self.get(theme_id)
@@ -151,8 +187,10 @@ class ThemeStore(Store):
         """Hide a theme from suggestions and pickers; its links and history stay."""
         theme = self.get(theme_id)
         with self.db.atomic():
-            self.db.execute("UPDATE themes SET archived = ?, updated_at = ? WHERE id = ?",
-                            [int(archived), now_iso(), theme_id])
+            self.db.execute(
+                "UPDATE themes SET archived = ?, updated_at = ? WHERE id = ?",
+                [int(archived), now_iso(), theme_id],
+            )
             self._audit("archive" if archived else "unarchive", "themes", theme.slug)
         return self.get(theme_id)
 
@@ -180,23 +218,33 @@ class ThemeStore(Store):
                         self.db.execute(
                             "UPDATE feedback_themes SET state = ?, source = ?, evidence = ?,"
                             " updated_at = ? WHERE feedback_id = ? AND theme_id = ?",
-                            [link["state"], link["source"], link["evidence"], now_iso(),
-                             link["feedback_id"], target_id],
+                            [
+                                link["state"],
+                                link["source"],
+                                link["evidence"],
+                                now_iso(),
+                                link["feedback_id"],
+                                target_id,
+                            ],
                         )
                     self.db.execute(
                         "DELETE FROM feedback_themes WHERE feedback_id = ? AND theme_id = ?",
                         [link["feedback_id"], source_id],
                     )
                 moved += 1
-            self.db.execute("UPDATE action_themes SET theme_id = ? WHERE theme_id = ? AND NOT"
-                            " EXISTS (SELECT 1 FROM action_themes a2 WHERE a2.action_id ="
-                            " action_themes.action_id AND a2.theme_id = ?)",
-                            [target_id, source_id, target_id])
+            self.db.execute(
+                "UPDATE action_themes SET theme_id = ? WHERE theme_id = ? AND NOT"
+                " EXISTS (SELECT 1 FROM action_themes a2 WHERE a2.action_id ="
+                " action_themes.action_id AND a2.theme_id = ?)",
+                [target_id, source_id, target_id],
+            )
             self.db.execute("DELETE FROM action_themes WHERE theme_id = ?", [source_id])
             combined = target.keywords + [k for k in source.keywords if k not in target.keywords]
             stamp = now_iso()
-            self.db.execute("UPDATE themes SET keywords = ?, updated_at = ? WHERE id = ?",
-                            [json.dumps(combined), stamp, target_id])
+            self.db.execute(
+                "UPDATE themes SET keywords = ?, updated_at = ? WHERE id = ?",
+                [json.dumps(combined), stamp, target_id],
+            )
             self.db.execute(
                 "UPDATE themes SET archived = 1, merged_into_id = ?, updated_at = ? WHERE id = ?",
                 [target_id, stamp, source_id],
@@ -205,7 +253,9 @@ class ThemeStore(Store):
         return moved
 
     # --- links --------------------------------------------------------------------------------
-    def links_for(self, feedback_id: int, *, include_rejected: bool = True) -> list[ThemeLink]:
+    def links_for(
+        self, feedback_id: int, *, include_rejected: bool = True
+    ) -> builtins.list[ThemeLink]:
         where = "" if include_rejected else " AND ft.state != 'rejected'"
         rows = self._rows(
             "SELECT ft.*, t.slug, t.name FROM feedback_themes ft JOIN themes t ON t.id = ft.theme_id"
@@ -213,19 +263,36 @@ class ThemeStore(Store):
             [feedback_id],
         )
         return [
-            ThemeLink(r["feedback_id"], r["theme_id"], r["slug"], r["name"], r["source"],
-                      r["state"], r["score"], _evidence(r["evidence"]))
+            ThemeLink(
+                r["feedback_id"],
+                r["theme_id"],
+                r["slug"],
+                r["name"],
+                r["source"],
+                r["state"],
+                r["score"],
+                _evidence(r["evidence"]),
+            )
             for r in rows
         ]
 
-    def set_link(self, feedback_id: int, theme_id: int, *, state: str, source: str = "manual",
-                 score: float | None = None, evidence: Sequence[Evidence] = ()) -> None:
+    def set_link(
+        self,
+        feedback_id: int,
+        theme_id: int,
+        *,
+        state: str,
+        source: str = "manual",
+        score: float | None = None,
+        evidence: Sequence[Evidence] = (),
+    ) -> None:
         """Record a theme on an item (a person's accept or reject, or an automatic suggestion)."""
         if state not in LINK_STATES:
             raise ValueError(f"Unknown link state {state}")
         stamp = now_iso()
-        evidence_json = json.dumps([{"start": e.start, "end": e.end, "text": e.text}
-                                    for e in evidence])
+        evidence_json = json.dumps(
+            [{"start": e.start, "end": e.end, "text": e.text} for e in evidence]
+        )
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO feedback_themes (feedback_id, theme_id, source, state, score,"
@@ -242,8 +309,10 @@ class ThemeStore(Store):
 
     def remove_link(self, feedback_id: int, theme_id: int) -> None:
         with self.db.atomic():
-            self.db.execute("DELETE FROM feedback_themes WHERE feedback_id = ? AND theme_id = ?",
-                            [feedback_id, theme_id])
+            self.db.execute(
+                "DELETE FROM feedback_themes WHERE feedback_id = ? AND theme_id = ?",
+                [feedback_id, theme_id],
+            )
             self._audit("delete", "feedback_themes", f"{feedback_id}:{theme_id}")
 
     def tag_many(self, feedback_ids: Sequence[int], theme_id: int) -> int:
@@ -253,8 +322,9 @@ class ThemeStore(Store):
                 self.set_link(feedback_id, theme_id, state="confirmed", source="manual")
         return len(feedback_ids)
 
-    def replace_auto_links(self, feedback_id: int,
-                           suggestions: Sequence[tuple[int, float, Sequence[Evidence]]]) -> None:
+    def replace_auto_links(
+        self, feedback_id: int, suggestions: Sequence[tuple[int, float, Sequence[Evidence]]]
+    ) -> None:
         """Replace an item's automatic suggestions, never touching a person's decisions.
 
         Links a person confirmed or rejected stay exactly as they are; other automatic
@@ -281,9 +351,16 @@ class ThemeStore(Store):
                 self.db.execute(
                     "INSERT INTO feedback_themes (feedback_id, theme_id, source, state, score,"
                     " evidence, created_at, updated_at) VALUES (?, ?, 'auto', 'suggested', ?, ?, ?, ?)",
-                    [feedback_id, theme_id, score,
-                     json.dumps([{"start": e.start, "end": e.end, "text": e.text}
-                                 for e in evidence]), stamp, stamp],
+                    [
+                        feedback_id,
+                        theme_id,
+                        score,
+                        json.dumps(
+                            [{"start": e.start, "end": e.end, "text": e.text} for e in evidence]
+                        ),
+                        stamp,
+                        stamp,
+                    ],
                 )
 
     def usage_counts(self) -> dict[int, int]:

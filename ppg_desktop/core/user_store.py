@@ -12,8 +12,9 @@ from ppg_desktop.core.store_base import Store
 
 
 def _user(row: dict[str, Any]) -> User:
-    return User(row["id"], row["uuid"], row["name"], row["role"], bool(row["active"]),
-                bool(row["pin_hash"]))
+    return User(
+        row["id"], row["uuid"], row["name"], row["role"], bool(row["active"]), bool(row["pin_hash"])
+    )
 
 
 class UserStore(Store):
@@ -62,11 +63,19 @@ class UserStore(Store):
         where = "WHERE active = 1" if active_only else ""
         return [_user(r) for r in self._rows(f"SELECT * FROM users {where} ORDER BY name")]
 
-    def update(self, user_id: int, *, name: str | None = None, role: str | None = None,
-               active: bool | None = None, pin_hash: str | None = None) -> User:
+    def update(
+        self,
+        user_id: int,
+        *,
+        name: str | None = None,
+        role: str | None = None,
+        active: bool | None = None,
+        pin_hash: str | None = None,
+    ) -> User:
         current = self.get(user_id)
-        new_name = self._check(name if name is not None else current.name,
-                               role or current.role, exclude_id=user_id)
+        new_name = self._check(
+            name if name is not None else current.name, role or current.role, exclude_id=user_id
+        )
         new_role = role or current.role
         new_active = current.active if active is None else active
         with self.db.atomic():

@@ -21,9 +21,17 @@ class AppContext(QObject):
     """The shared state of one running app window."""
 
     data_changed = Signal(str)  # one of TOPICS
+    # A screen asks for the feedback list narrowed to a FeedbackFilter (dashboard click-through);
+    # the main window switches to the Feedback screen and applies it.
+    feedback_requested = Signal(object)
 
-    def __init__(self, db: sqlite_utils.Database, db_path: Path, user: User | None = None,
-                 passphrase: str | None = None) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        db_path: Path,
+        user: User | None = None,
+        passphrase: str | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
         self.db_path = db_path
@@ -38,6 +46,20 @@ class AppContext(QObject):
     @property
     def settings(self) -> SettingsStore:
         return SettingsStore(self.db, self.actor)
+
+    def can(self, permission: str | None) -> bool:
+        """Whether the person signed in may use something that needs `permission` (a role).
+
+        With nobody signed in the app is single-user, and that person is the chair.
+        """
+        if permission is None:
+            return True
+        role = self.user.role if self.user else "chair"
+        return role == "chair" or role == permission
+
+    def show_feedback(self, flt: object) -> None:
+        """Ask the main window to show the feedback list narrowed to this FeedbackFilter."""
+        self.feedback_requested.emit(flt)
 
     def notify(self, topic: str) -> None:
         """Tell every screen that data of this kind changed."""

@@ -1,0 +1,50 @@
+"""`ppg-desktop export`: feedback with its themes to CSV or XLSX."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ppg_desktop.commands._common import add_db_argument, iso_date, open_db
+from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.errors import ValidationError
+from ppg_desktop.core.exporting import FORMATS, feedback_frame, write_frame
+from ppg_desktop.core.models import FeedbackFilter
+
+NAME = "export"
+HELP = "Export feedback with its themes to a CSV or XLSX spreadsheet (redacted unless --full-text)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_argument(parser)
+    parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: from --out)")
+    parser.add_argument("--out", required=True, type=Path, help="file to write")
+    parser.add_argument("--from", dest="date_from", type=iso_date, help="first date, YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", type=iso_date, help="last date, YYYY-MM-DD")
+    parser.add_argument(
+        "--full-text",
+        action="store_true",
+        help="include comments as written, without removing personal details",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = args.format or args.out.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValidationError("--format", "Choose csv or xlsx (or end --out with .csv or .xlsx).")
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise ValidationError("--from", "The first date is after the last date.")
+    if not args.out.parent.exists():
+        raise ValidationError("--out", f"The folder {args.out.parent} does not exist.")
+    db = open_db(args)
+    flt = FeedbackFilter(date_from=args.date_from, date_to=args.date_to)
+    frame = feedback_frame(db, flt, full_text=args.full_text)
+    write_frame(frame, args.out, fmt)
+    AuditStore(db, "cli").record(
+        "export",
+        "feedback",
+        str(args.out),
+        {"rows": len(frame), "format": fmt, "full_text": args.full_text},
+    )
+    print(f"Wrote {len(frame):,} feedback items to {args.out}")
+    return 0
