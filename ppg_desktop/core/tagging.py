@@ -1,0 +1,234 @@
+"""Suggesting themes for a comment, with the words that triggered each one as evidence.
+
+The rules are data: each theme's keywords and `rules` (from the themes table, or the shipped
+resources/default_themes.json), written in the keyword syntax described in
+`ppg_desktop.core.tagging_rules`. Nothing here is an opaque model: a suggestion is a sum of the
+weights of the keyword entries found, and every entry found is shown as an evidence span pointing
+at the exact characters of the original text.
+
+    suggest_themes("On hold for 50 minutes again")
+    -> [ThemeMatch(slug="phone_access", name="Phone access", score=0.75,
+                   evidence=[Evidence(0, 7, "On hold"), ...])]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import sqlite_utils
+
+from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.models import Evidence
+from ppg_desktop.core.tagging_rules import (
+    CompiledTheme,
+    Hit,
+    Matcher,
+    Phrase,
+    Token,
+    compile_theme,
+    entry_hits,
+)
+from ppg_desktop.core.theme_store import ThemeStore
+from ppg_desktop.paths import resources_dir
+
+__all__ = [
+    "Taxonomy",
+    "ThemeMatch",
+    "default_taxonomy",
+    "load_taxonomy",
+    "suggest_themes",
+    "tag_feedback",
+]
+
+
+@dataclass(frozen=True)
+class ThemeMatch:
+    """One suggested theme: how strongly (0-1), and the words in the text that suggest it."""
+
+    slug: str
+    name: str
+    score: float
+    evidence: list[Evidence]
+    theme_id: int | None = None
+    weight: float = 0.0  # the sum of entry weights behind the score
+    keywords: tuple[str, ...] = field(default=())  # the keyword entries that matched
+
+
+def _score(weight: float, threshold: float) -> float:
+    """Map summed weights to 0-1: the threshold gives 0.5, each further threshold halves the rest."""
+    return round(1.0 - 0.5 ** (weight / threshold), 3)
+
+
+class Taxonomy:
+    """A compiled set of themes; build once, use for many comments (it is read-only)."""
+
+    def __init__(self, themes: Sequence[CompiledTheme]) -> None:
+        self.themes = list(themes)
+        self.matcher = Matcher(self.themes)
+
+    @property
+    def slugs(self) -> list[str]:
+        """The theme keys, in taxonomy order."""
+        return [theme.slug for theme in self.themes]
+
+    def suggest(self, text: str) -> list[ThemeMatch]:
+        """Themes whose keywords add up to their threshold in this text, best first."""
+        if not text or not text.strip():
+            return []
+        tokens = self.matcher.tokens(text)
+        found = self.matcher.phrase_hits(tokens)
+        matches = []
+        for theme in self.themes:
+            match = self._match_theme(theme, text, tokens, found)
+            if match is not None:
+                matches.append(match)
+        matches.sort(key=lambda m: (-m.score, m.slug))
+        return matches
+
+    @staticmethod
+    def _match_theme(
+        theme: CompiledTheme,
+        text: str,
+        tokens: list[Token],
+        found: dict[Phrase, list[tuple[int, int]]],
+    ) -> ThemeMatch | None:
+        hits: list[Hit] = []
+        for entry in theme.entries:
+            for first, last in entry_hits(entry, found, tokens):
+                hits.append(Hit(entry.source, entry.weight, tokens[first].start, tokens[last].end))
+        for pattern, weight, source in theme.patterns:
+            for regex_hit in pattern.finditer(text):
+                if regex_hit.end() > regex_hit.start():
+                    hits.append(Hit(source, weight, regex_hit.start(), regex_hit.end()))
+        if not hits:
+            return None
+        if theme.exclusions:
+            blocked = [
+                (tokens[first].start, tokens[last].end)
+                for entry in theme.exclusions
+                for first, last in entry_hits(entry, found, tokens)
+            ]
+            hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in blocked)]
+        weights: dict[str, float] = {}
+        for hit in hits:
+            weights[hit.source] = max(weights.get(hit.source, 0.0), hit.weight)
+        total = sum(weights.values())
+        if total < theme.threshold:
+            return None
+        return ThemeMatch(
+            slug=theme.slug,
+            name=theme.name,
+            score=_score(total, theme.threshold),
+            evidence=_evidence(text, hits),
+            theme_id=theme.theme_id,
+            weight=round(total, 3),
+            keywords=tuple(weights),
+        )
+
+
+def _evidence(text: str, hits: list[Hit]) -> list[Evidence]:
+    """The hits as character spans in reading order, overlapping spans joined into one."""
+    spans = sorted((h.start, h.end) for h in hits)
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [Evidence(start, end, text[start:end]) for start, end in merged]
+
+
+def _compile_rows(rows: Sequence[dict[str, Any]]) -> Taxonomy:
+    """Compile theme rows (from the database or the resources file) into a taxonomy."""
+    themes = [
+        compile_theme(
+            row["slug"],
+            row["name"],
+            row.get("keywords", []),
+            row.get("rules", {}) or {},
+            theme_id=row.get("id"),
+            cqc_key_question=row.get("cqc_key_question", ""),
+        )
+        for row in rows
+    ]
+    return Taxonomy(themes)
+
+
+@cache
+def default_taxonomy() -> Taxonomy:
+    """The shipped themes (resources/default_themes.json), compiled once."""
+    rows = json.loads((resources_dir() / "default_themes.json").read_text(encoding="utf-8"))
+    return _compile_rows(rows)
+
+
+_DB_CACHE: dict[str, Taxonomy] = {}
+_DB_CACHE_LOCK = threading.Lock()
+
+
+def load_taxonomy(db: sqlite_utils.Database) -> Taxonomy:
+    """The database's live (non-archived) themes, with their current keywords and rules.
+
+    Compiled taxonomies are cached by the content of the themes, so an edited keyword takes
+    effect on the next call while unchanged themes are not compiled again.
+    """
+    rows = [
+        {
+            "id": t.id,
+            "slug": t.slug,
+            "name": t.name,
+            "keywords": t.keywords,
+            "rules": t.rules,
+            "cqc_key_question": t.cqc_key_question,
+        }
+        for t in ThemeStore(db).list()
+    ]
+    key = hashlib.sha1(json.dumps(rows, sort_keys=True).encode("utf-8")).hexdigest()
+    with _DB_CACHE_LOCK:
+        cached = _DB_CACHE.get(key)
+    if cached is not None:
+        return cached
+    taxonomy = _compile_rows(rows)
+    with _DB_CACHE_LOCK:
+        if len(_DB_CACHE) > 16:
+            _DB_CACHE.clear()
+        _DB_CACHE[key] = taxonomy
+    return taxonomy
+
+
+def suggest_themes(text: str, taxonomy: Taxonomy | None = None) -> list[ThemeMatch]:
+    """The themes this comment is about, best first, each with its evidence spans.
+
+    Uses the given taxonomy (from `load_taxonomy(db)`, so custom themes and edited keywords
+    count), or the shipped default one.
+    """
+    return (taxonomy or default_taxonomy()).suggest(text)
+
+
+def tag_feedback(
+    db: sqlite_utils.Database, feedback_ids: Sequence[int], taxonomy: Taxonomy | None = None
+) -> int:
+    """Store fresh automatic suggestions on these items; returns how many suggestions were made.
+
+    A person's confirmed or rejected decision is never changed (ThemeStore.replace_auto_links),
+    so a rejected suggestion stays rejected however often the feedback is re-tagged.
+    """
+    taxonomy = taxonomy or load_taxonomy(db)
+    themes = ThemeStore(db)
+    slug_to_id = {t.slug: t.id for t in themes.list()}
+    suggested = 0
+    with db.atomic():
+        for item in FeedbackStore(db).get_many(list(feedback_ids)):
+            rows = []
+            for match in taxonomy.suggest(item.text):
+                theme_id = match.theme_id or slug_to_id.get(match.slug)
+                if theme_id is not None:
+                    rows.append((theme_id, match.score, match.evidence))
+            themes.replace_auto_links(item.id, rows)
+            suggested += len(rows)
+    return suggested

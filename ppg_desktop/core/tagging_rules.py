@@ -1,0 +1,402 @@
+"""Compiling a theme's keywords and rules into a fast, transparent matcher over words.
+
+Keyword syntax (what a chair types, one entry per line in the theme editor):
+
+    cancel            a word; its inflections count too (cancels, cancelled, canceled, cancelling)
+    on hold           a phrase: these words in this order, each with its inflections
+    "nurse"           in double quotes: this exact word or phrase only, no inflections
+    referr*           a word beginning with these letters (at least three of them)
+    number # queue    `#` stands for any number: 34, 8am, 2nd, "ten"
+    held ~ line       near: both parts within 4 words of each other, either order, same sentence
+    held ~6 line      near, within 6 words
+    phone ^0.5        a weight (1 when not given): a theme is suggested once the weights of
+                      the different entries found add up to its threshold (normally 1)
+    -phone number     an exclusion: a hit that falls inside this phrase does not count
+
+Text is matched word by word after a light clean-up: case is ignored, American spellings and
+common typos are mapped to the British spelling (canceled, perscription, recieve, apointment),
+and a word of seven letters or more that is one slip away from a keyword counts as that keyword.
+
+A theme's `rules` object (JSON, stored in themes.rules) can add to its keywords:
+
+    {"strong": [...],   entries weighted 2 unless they say otherwise
+     "weak": [...],     entries weighted 0.5 unless they say otherwise
+     "exclude": [...],  exclusions (no leading "-" needed)
+     "patterns": [{"regex": "...", "weight": 1}],  regular expressions on the original text
+     "threshold": 1.0}
+
+Everything found is returned as evidence: the exact characters of the original text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ppg_desktop.paths import resources_dir
+
+DEFAULT_NEAR_WINDOW = 4
+STRONG_WEIGHT = 2.0
+WEAK_WEIGHT = 0.5
+FUZZY_MIN_LENGTH = 7
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]")
+_WEIGHT_SUFFIX = re.compile(r"\s\^\s*(\d+(?:\.\d+)?)\s*$")
+_NEAR = re.compile(r"\s~(\d*)\s")
+_IZE = re.compile(r"(?<=..)iz(e|ed|es|er|ers|ing|ation|ations)$")
+_NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "ninety",
+        "hundred",
+        "half",
+    ]
+)
+_VOWELS = frozenset("aeiou")
+
+
+@cache
+def spelling_map() -> dict[str, str]:
+    """Misspellings and American spellings -> the British spelling (resources data)."""
+    path = resources_dir() / "tagging_spelling.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {str(k).lower(): str(v).lower() for k, v in data.get("variants", {}).items()}
+
+
+@cache
+def fuzzy_stop_words() -> frozenset[str]:
+    """Real words that merely look like a keyword with a typo (never corrected)."""
+    path = resources_dir() / "tagging_spelling.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(str(w).lower() for w in data.get("not_typos", []))
+
+
+def clean_word(raw: str) -> str:
+    """One word as matched: lower case, straight apostrophe, no possessive, British spelling."""
+    word = raw.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    mapped = spelling_map().get(word)
+    if mapped is not None:
+        return mapped
+    if len(word) > 5 and "iz" in word:
+        word = _IZE.sub(r"is\1", word)
+    return word
+
+
+def inflections(word: str) -> set[str]:
+    """The word and its regular inflections (plural, -ed, -ing, doubled consonants)."""
+    forms = {word}
+    if not word.isalpha() or len(word) < 2:
+        return forms
+    last = word[-1]
+    if word.endswith("e"):
+        stem = word[:-1]
+        forms |= {word + "s", word + "d", stem + "ing"}
+    elif last == "y" and len(word) > 2 and word[-2] not in _VOWELS:
+        stem = word[:-1]
+        forms |= {stem + "ies", stem + "ied", word + "ing"}
+    else:
+        suffix_s = "es" if word.endswith(("s", "x", "z", "ch", "sh")) else "s"
+        forms |= {word + suffix_s, word + "ed", word + "ing"}
+        if last not in _VOWELS and last not in "wxy" and word[-2] in _VOWELS:
+            forms |= {word + last + "ed", word + last + "ing"}
+    if word.endswith("s") and len(word) > 3 and not word.endswith("ss"):
+        forms.add(word[:-1])
+    return forms
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the text: its cleaned form, where it is, and which sentence it is in."""
+
+    word: str
+    start: int
+    end: int
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Element:
+    """One position of a phrase: a set of word forms, a prefix, or any number."""
+
+    forms: frozenset[str] = frozenset()
+    prefix: str = ""
+    number: bool = False
+
+    def accepts(self, word: str) -> bool:
+        """Whether this word fills this position."""
+        if self.number:
+            return word[:1].isdigit() or word in _NUMBER_WORDS
+        if self.prefix:
+            return word.startswith(self.prefix)
+        return word in self.forms
+
+
+Phrase = tuple[Element, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One keyword line of a theme after parsing."""
+
+    source: str
+    weight: float
+    parts: tuple[Phrase, ...]  # one phrase, or two for a near entry
+    window: int = DEFAULT_NEAR_WINDOW
+    exclude: bool = False
+
+
+@dataclass
+class CompiledTheme:
+    """A theme ready to match: its entries, exclusions, regex patterns and threshold."""
+
+    slug: str
+    name: str
+    theme_id: int | None
+    cqc_key_question: str
+    entries: list[Entry]
+    exclusions: list[Entry]
+    patterns: list[tuple[re.Pattern[str], float, str]]
+    threshold: float
+
+
+def _parse_element(raw: str, exact: bool) -> Element:
+    if raw == "#":
+        return Element(number=True)
+    if raw.endswith("*") and len(raw) > 1:
+        return Element(prefix=clean_word(raw[:-1]))
+    word = clean_word(raw)
+    return Element(forms=frozenset({word} if exact else inflections(word)))
+
+
+def _parse_phrase(text: str) -> Phrase:
+    text = text.strip()
+    exact = len(text) >= 2 and text[0] == '"' and text[-1] == '"'
+    if exact:
+        text = text[1:-1]
+    words = [m.group(0) for m in re.finditer(r"#|[^\W_]+(?:['’][^\W_]+)*\*?", text)]
+    return tuple(_parse_element(word, exact) for word in words)
+
+
+def parse_entry(raw: str, default_weight: float = 1.0, *, exclude: bool = False) -> Entry | None:
+    """Read one keyword line (see the module docstring); None when there is nothing to match."""
+    text = " ".join(str(raw).split())
+    if text.startswith("-") and len(text) > 1:
+        exclude, text = True, text[1:].strip()
+    weight = default_weight
+    found = _WEIGHT_SUFFIX.search(text)
+    if found:
+        weight = float(found.group(1))
+        text = text[: found.start()].strip()
+    near = _NEAR.search(f" {text} ")
+    window = DEFAULT_NEAR_WINDOW
+    parts: tuple[Phrase, ...]
+    if near:
+        padded = f" {text} "
+        left, right = padded[: near.start()], padded[near.end() :]
+        window = int(near.group(1)) if near.group(1) else DEFAULT_NEAR_WINDOW
+        parts = (_parse_phrase(left), _parse_phrase(right))
+    else:
+        parts = (_parse_phrase(text),)
+    if any(not part for part in parts):
+        return None
+    return Entry(
+        source=str(raw).strip(), weight=weight, parts=parts, window=window, exclude=exclude
+    )
+
+
+def compile_theme(
+    slug: str,
+    name: str,
+    keywords: Sequence[str],
+    rules: dict[str, Any],
+    *,
+    theme_id: int | None = None,
+    cqc_key_question: str = "",
+) -> CompiledTheme:
+    """Parse a theme's keywords and rules into entries (bad regexes are skipped, not fatal)."""
+    raw: list[tuple[str, float, bool]] = [(k, 1.0, False) for k in keywords]
+    raw += [(k, STRONG_WEIGHT, False) for k in rules.get("strong", [])]
+    raw += [(k, WEAK_WEIGHT, False) for k in rules.get("weak", [])]
+    raw += [(k, 1.0, False) for k in rules.get("near", [])]
+    raw += [(k, 1.0, True) for k in rules.get("exclude", [])]
+    entries: list[Entry] = []
+    exclusions: list[Entry] = []
+    for text, weight, exclude in raw:
+        entry = parse_entry(text, weight, exclude=exclude)
+        if entry is not None:
+            (exclusions if entry.exclude else entries).append(entry)
+    patterns: list[tuple[re.Pattern[str], float, str]] = []
+    for item in rules.get("patterns", []):
+        try:
+            patterns.append(
+                (
+                    re.compile(item["regex"], re.IGNORECASE),
+                    float(item.get("weight", 1.0)),
+                    item["regex"],
+                )
+            )
+        except (re.error, KeyError, TypeError, ValueError):
+            continue
+    threshold = float(rules.get("threshold", 1.0) or 1.0)
+    return CompiledTheme(
+        slug, name, theme_id, cqc_key_question, entries, exclusions, patterns, threshold
+    )
+
+
+@dataclass
+class Hit:
+    """Where one keyword entry (or regex pattern) matched, as a character span."""
+
+    source: str
+    weight: float
+    start: int
+    end: int
+
+
+@dataclass
+class Matcher:
+    """All themes' phrases indexed by their first word, so a text is read once."""
+
+    themes: list[CompiledTheme]
+    by_word: dict[str, list[Phrase]] = field(default_factory=dict)
+    by_prefix: dict[str, list[Phrase]] = field(default_factory=dict)
+    by_number: list[Phrase] = field(default_factory=list)
+    vocabulary: set[str] = field(default_factory=set)
+    fuzzy_index: dict[str, str] = field(default_factory=dict)
+    _clean_cache: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        seen: set[Phrase] = set()
+        for theme in self.themes:
+            for entry in (*theme.entries, *theme.exclusions):
+                for phrase in entry.parts:
+                    if phrase in seen:
+                        continue
+                    seen.add(phrase)
+                    self._index(phrase)
+        self._build_fuzzy()
+
+    def _index(self, phrase: Phrase) -> None:
+        head = phrase[0]
+        if head.number:
+            self.by_number.append(phrase)
+        elif head.prefix:
+            self.by_prefix.setdefault(head.prefix[:3], []).append(phrase)
+        else:
+            for form in head.forms:
+                self.by_word.setdefault(form, []).append(phrase)
+        for element in phrase:
+            self.vocabulary |= element.forms
+
+    def _build_fuzzy(self) -> None:
+        """Single-deletion neighbours of long keyword forms (finds one-letter slips)."""
+        ambiguous: set[str] = set()
+        for form in self.vocabulary:
+            if len(form) < FUZZY_MIN_LENGTH or not form.isalpha():
+                continue
+            for key in {form} | {form[:i] + form[i + 1 :] for i in range(len(form))}:
+                if key in self.fuzzy_index and self.fuzzy_index[key] != form:
+                    ambiguous.add(key)
+                self.fuzzy_index[key] = form
+        for key in ambiguous:
+            del self.fuzzy_index[key]
+
+    def _clean(self, raw: str) -> str:
+        known = self._clean_cache.get(raw)
+        if known is not None:
+            return known
+        word = clean_word(raw)
+        if (
+            word not in self.vocabulary
+            and len(word) >= FUZZY_MIN_LENGTH
+            and word.isalpha()
+            and word not in fuzzy_stop_words()
+        ):
+            word = self._fuzzy(word)
+        if len(self._clean_cache) > 50_000:
+            self._clean_cache.clear()
+        self._clean_cache[raw] = word
+        return word
+
+    def _fuzzy(self, word: str) -> str:
+        """The keyword form one edit away (same first letter), or the word itself."""
+        for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
+            found = self.fuzzy_index.get(key)
+            if found is not None and found[0] == word[0]:
+                return found
+        return word
+
+    def tokens(self, text: str) -> list[Token]:
+        """The text's words, cleaned, with their character spans and sentence numbers."""
+        result: list[Token] = []
+        sentence = 0
+        previous_end = 0
+        for found in _TOKEN.finditer(text):
+            start = found.start()
+            if _SENTENCE_BREAK.search(text, previous_end, start):
+                sentence += 1
+            result.append(Token(self._clean(found.group(0)), start, found.end(), sentence))
+            previous_end = found.end()
+        return result
+
+    def phrase_hits(self, tokens: list[Token]) -> dict[Phrase, list[tuple[int, int]]]:
+        """Every occurrence of every indexed phrase, as inclusive token ranges."""
+        hits: dict[Phrase, list[tuple[int, int]]] = {}
+        count = len(tokens)
+        for i, token in enumerate(tokens):
+            word = token.word
+            candidates: list[Phrase] = list(self.by_word.get(word, ()))
+            if self.by_number and (word[:1].isdigit() or word in _NUMBER_WORDS):
+                candidates += self.by_number
+            if self.by_prefix:
+                candidates += [
+                    p for p in self.by_prefix.get(word[:3], ()) if word.startswith(p[0].prefix)
+                ]
+            for phrase in candidates:
+                last = i + len(phrase) - 1
+                if last >= count or tokens[last].sentence != token.sentence:
+                    continue
+                if all(phrase[k].accepts(tokens[i + k].word) for k in range(1, len(phrase))):
+                    hits.setdefault(phrase, []).append((i, last))
+        return hits
+
+
+def entry_hits(
+    entry: Entry, found: dict[Phrase, list[tuple[int, int]]], tokens: list[Token]
+) -> Iterable[tuple[int, int]]:
+    """Token ranges where one entry matched (a near entry needs both parts close together)."""
+    if len(entry.parts) == 1:
+        yield from found.get(entry.parts[0], ())
+        return
+    left, right = found.get(entry.parts[0], ()), found.get(entry.parts[1], ())
+    for a_first, a_last in left:
+        for b_first, b_last in right:
+            if tokens[a_first].sentence != tokens[b_first].sentence:
+                continue
+            gap = b_first - a_last - 1 if b_first > a_last else a_first - b_last - 1
+            if 0 <= gap <= entry.window:
+                yield min(a_first, b_first), max(a_last, b_last)
