@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import os
+import sys
 from pathlib import Path
 
 import sqlite_utils
@@ -46,7 +47,15 @@ def open_db(args: argparse.Namespace) -> sqlite_utils.Database:
         )
     passphrase = None
     if is_encrypted_file(path):
-        passphrase = os.environ.get(PASSPHRASE_ENV) or getpass.getpass(f"Passphrase for {path}: ")
+        passphrase = os.environ.get(PASSPHRASE_ENV)
+        if not passphrase and not sys.stdin.isatty():
+            raise DatabaseProblem(
+                f"The database {path} is encrypted or damaged. If it is encrypted, give its "
+                f"passphrase in the {PASSPHRASE_ENV} environment variable; otherwise restore it "
+                "from a backup.",
+                "encrypted",
+            )
+        passphrase = passphrase or getpass.getpass(f"Passphrase for {path}: ")
     return open_database(path, passphrase, create=not must_exist)
 
 

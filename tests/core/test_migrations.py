@@ -1,0 +1,71 @@
+"""The schema: built from an empty file, upgraded from each earlier version, pragmas set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from ppg_desktop.core.db import open_database, quick_check, schema_version
+from ppg_desktop.core.migrations import MIGRATIONS
+
+ALL = [m.name for m in MIGRATIONS._migrations]
+
+
+def test_empty_file_gets_every_migration(db_path: Path) -> None:
+    db = open_database(db_path)
+    assert schema_version(db) == ALL
+    assert {"feedback", "themes", "feedback_fts", "audit_log", "contacts"} <= set(db.table_names())
+    assert db.execute("SELECT count(*) FROM themes").fetchone()[0] == 14
+    assert quick_check(db) == []
+
+
+def test_pragmas(db_path: Path) -> None:
+    db = open_database(db_path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+
+
+@pytest.mark.parametrize("stop_before", ALL[1:])
+def test_upgrade_from_each_earlier_version(db_path: Path, stop_before: str) -> None:
+    old = sqlite_utils.Database(db_path)
+    MIGRATIONS.apply(old, stop_before=stop_before)
+    applied_before = [m.name for m in MIGRATIONS.applied(old)]
+    assert stop_before not in applied_before
+    old.close()
+    db = open_database(db_path)
+    assert schema_version(db) == ALL
+
+
+def test_reopening_applies_nothing_twice(db_path: Path) -> None:
+    open_database(db_path).close()
+    db = open_database(db_path)
+    assert schema_version(db) == ALL
+    assert db.execute("SELECT count(*) FROM themes").fetchone()[0] == 14
+
+
+def test_failed_migration_leaves_no_trace(db_path: Path) -> None:
+    from sqlite_utils.migrations import Migrations
+
+    broken = Migrations("broken_test")
+
+    @broken(name="half_written")
+    def half_written(db: sqlite_utils.Database) -> None:
+        db.execute("CREATE TABLE half (id INTEGER)")
+        raise RuntimeError("boom")
+
+    db = open_database(db_path)
+    with pytest.raises(RuntimeError):
+        broken.apply(db)
+    assert "half" not in db.table_names()
+    assert broken.applied(db) == []
+
+
+def test_audit_log_cannot_be_edited(db: sqlite_utils.Database) -> None:
+    db.execute("INSERT INTO audit_log (at, action) VALUES ('2026-01-01', 'test')")
+    with pytest.raises(Exception, match="audit log cannot be changed"):
+        db.execute("UPDATE audit_log SET actor = 'someone'")
+    with pytest.raises(Exception, match="audit log cannot be changed"):
+        db.execute("DELETE FROM audit_log")
