@@ -1,0 +1,176 @@
+"""What the feedback form does with the database, kept free of widgets so tests can drive it.
+
+Saving is one transaction: the item, the themes a person accepted or rejected (and the
+suggestions left undecided), its sentiment and the patient's contact details (stored apart from
+the comment, in the contacts table) are all stored, or none of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from ppg_desktop.core.errors import ValidationError
+from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.models import Evidence, Feedback
+from ppg_desktop.core.theme_store import ThemeStore
+
+CONTACT_PURPOSE = "To contact the patient about this feedback"
+EMAIL_SHAPE = "@"
+
+
+@dataclass
+class ThemeChoice:
+    """One theme on the form: suggested by the app or added by hand, and the person's decision."""
+
+    slug: str
+    name: str
+    state: str  # suggested | accepted | rejected
+    manual: bool = False
+    score: float | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class ContactDetails:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    consent: bool = False
+
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or self.phone.strip() or self.email.strip())
+
+
+@dataclass
+class CaptureData:
+    """Everything typed into the form."""
+
+    practice_id: int | None
+    received_on: dt.date
+    channel: str
+    kind: str
+    text: str
+    themes: list[ThemeChoice] = field(default_factory=list)
+    contact: ContactDetails = field(default_factory=ContactDetails)
+    entered_by: int | None = None
+
+
+def suggest(text: str, taxonomy: Any) -> list[Any]:
+    """Theme suggestions for the text (ThemeMatch list), or none while tagging is unavailable."""
+    if not text.strip() or taxonomy is None:
+        return []
+    from ppg_desktop.core.tagging import suggest_themes
+
+    return list(suggest_themes(text, taxonomy))
+
+
+def load_taxonomy(db: sqlite_utils.Database) -> Any:
+    """The compiled themes used for suggestions (loaded once per form)."""
+    from ppg_desktop.core.tagging import load_taxonomy as core_load_taxonomy
+
+    return core_load_taxonomy(db)
+
+
+def sentiment_of(text: str) -> str | None:
+    """positive / neutral / negative from the core classifier, or None if it is not available."""
+    try:
+        from ppg_desktop.core.sentiment import classify_sentiment
+    except ImportError:
+        return None
+    result: Any = classify_sentiment(text)
+    label = getattr(result, "label", result)
+    return str(label) if label in ("positive", "neutral", "negative") else None
+
+
+def check_contact(contact: ContactDetails) -> None:
+    """Contact details need the patient's consent and a way to reach them."""
+    if contact.is_empty():
+        if contact.consent:
+            raise ValidationError(
+                "Contact", "Enter the patient's phone number or email, or untick the consent box."
+            )
+        return
+    if not contact.consent:
+        raise ValidationError(
+            "Consent",
+            "Tick the box to confirm the patient agreed that we keep "
+            "their contact details, or clear the details.",
+        )
+    if not (contact.phone.strip() or contact.email.strip()):
+        raise ValidationError(
+            "Contact", "Enter a phone number or an email address so the PPG can reach the patient."
+        )
+    email = contact.email.strip()
+    if email and (EMAIL_SHAPE not in email or email.startswith("@") or email.endswith("@")):
+        raise ValidationError(
+            "Email", "That email address looks incomplete; check it, or leave it empty."
+        )
+
+
+def _store_contact(
+    db: sqlite_utils.Database, actor: str, feedback_id: int, contact: ContactDetails
+) -> None:
+    from ppg_desktop.core.contact_store import ContactStore
+
+    ContactStore(db, actor).create(
+        feedback_id=feedback_id,
+        name=contact.name.strip(),
+        phone=contact.phone.strip(),
+        email=contact.email.strip(),
+        consent_given=True,
+        consent_on=dt.date.today(),
+        consent_purpose=CONTACT_PURPOSE,
+        recorded_by=actor,
+    )
+
+
+def save_capture(db: sqlite_utils.Database, actor: str, data: CaptureData) -> Feedback:
+    """Store the form in one transaction; raises ValidationError naming the field to fix."""
+    check_contact(data.contact)
+    themes = ThemeStore(db, actor)
+    with db.atomic():
+        item = FeedbackStore(db, actor).create(
+            practice_id=data.practice_id,
+            received_on=data.received_on,
+            channel=data.channel,
+            kind=data.kind,
+            text=data.text,
+            sentiment=sentiment_of(data.text),
+            entered_by=data.entered_by,
+        )
+        for choice in data.themes:
+            theme = themes.get_by_slug(choice.slug)
+            if choice.state == "accepted":
+                themes.set_link(
+                    item.id,
+                    theme.id,
+                    state="confirmed",
+                    source="manual",
+                    score=choice.score,
+                    evidence=choice.evidence,
+                )
+            elif choice.state == "rejected" and not choice.manual:
+                themes.set_link(
+                    item.id,
+                    theme.id,
+                    state="rejected",
+                    source="manual",
+                    score=choice.score,
+                    evidence=choice.evidence,
+                )
+            elif choice.state == "suggested":
+                themes.set_link(
+                    item.id,
+                    theme.id,
+                    state="suggested",
+                    source="auto",
+                    score=choice.score,
+                    evidence=choice.evidence,
+                )
+        if not data.contact.is_empty():
+            _store_contact(db, actor, item.id, data.contact)
+    return FeedbackStore(db, actor).get(item.id)

@@ -1,0 +1,215 @@
+"""Background jobs: core work runs off the GUI thread, reports progress, and can be cancelled.
+
+A job is a plain function `work(control) -> result` that never touches a widget. It runs in the
+global `QThreadPool`; its progress, result or error come back to the GUI thread as queued signals.
+A job that needs the database opens its own connection (`open_worker_db`), because a SQLite
+connection must not be shared between threads while the GUI is using it.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import sqlite_utils
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ppg_desktop.core.db import open_database
+from ppg_desktop.core.errors import PPGError
+from ppg_desktop.ui.context import AppContext
+
+# Dialogs appear only for jobs that take longer than this, so quick jobs never flash a window.
+PROGRESS_DELAY_MS = 400
+
+
+class JobCancelled(Exception):
+    """Raised inside a job (by `JobControl.check`) when the person pressed Cancel."""
+
+
+class JobControl:
+    """What a running job is given: a way to report progress and to notice Cancel."""
+
+    def __init__(self, signals: _JobSignals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def report(self, done: int, total: int, label: str = "") -> None:
+        """Tell the GUI how far the job has got (thread-safe)."""
+        self._signals.progress.emit(int(done), int(total), label)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        """Stop the job here if the person pressed Cancel."""
+        if self._cancel.is_set():
+            raise JobCancelled()
+
+
+class _JobSignals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class _Runnable(QRunnable):
+    def __init__(
+        self, work: Callable[[JobControl], Any], control: JobControl, signals: _JobSignals
+    ) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self._work = work
+        self._control = control
+        self._signals = signals
+
+    def run(self) -> None:
+        """Run the job; every outcome (result, cancel, error) is reported by a signal."""
+        try:
+            result = self._work(self._control)
+        except JobCancelled:
+            self._signals.cancelled.emit()
+        except PPGError as exc:
+            self._signals.failed.emit(str(exc))
+        except Exception as exc:  # report any failure to the GUI rather than lose it in a thread
+            traceback.print_exc()
+            self._signals.failed.emit(f"Something went wrong: {exc}")
+        else:
+            if self._control.cancelled:
+                self._signals.cancelled.emit()
+            else:
+                self._signals.finished.emit(result)
+
+
+class Job(QObject):
+    """A handle on one background job (keep it to cancel it or to wait in tests)."""
+
+    done = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.signals = _JobSignals()
+        self.control = JobControl(self.signals)
+        self.finished = False
+        self.error: str | None = None
+
+    def cancel(self) -> None:
+        self.control.cancel()
+
+
+_RUNNING: set[Job] = set()  # keeps jobs (and their runnables) alive until they finish
+
+
+def run_job(
+    work: Callable[[JobControl], Any],
+    on_done: Callable[[Any], None],
+    *,
+    on_error: Callable[[str], None] | None = None,
+    on_cancel: Callable[[], None] | None = None,
+    progress_parent: QWidget | None = None,
+    title: str = "",
+) -> Job:
+    """Start `work` in the thread pool; `on_done(result)` then runs on the GUI thread.
+
+    With `progress_parent`, a progress dialog with a Cancel button appears if the job takes
+    more than a moment.
+    """
+    job = Job()
+    dialog: QProgressDialog | None = None
+    if progress_parent is not None:
+        dialog = QProgressDialog(title or "Working…", "Cancel", 0, 0, progress_parent)
+        dialog.setWindowTitle(title or "Please wait")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setAccessibleName(title or "Progress")
+        dialog.canceled.connect(job.cancel)
+        dialog.setValue(0)
+
+        def show_progress(done: int, total: int, label: str) -> None:
+            assert dialog is not None
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
+            if label:
+                dialog.setLabelText(label)
+
+        job.signals.progress.connect(show_progress)
+
+    def finish() -> None:
+        job.finished = True
+        if dialog is not None:
+            dialog.reset()
+            dialog.hide()
+            dialog.deleteLater()
+        _RUNNING.discard(job)
+        job.done.emit()
+
+    def succeeded(result: object) -> None:
+        finish()
+        on_done(result)
+
+    def failed(message: str) -> None:
+        job.error = message
+        finish()
+        if on_error is not None:
+            on_error(message)
+        else:
+            from ppg_desktop.ui.messages import show_problem
+
+            show_problem(progress_parent, title or "That did not work", message)
+
+    def cancelled() -> None:
+        finish()
+        if on_cancel is not None:
+            on_cancel()
+
+    job.signals.finished.connect(succeeded)
+    job.signals.failed.connect(failed)
+    job.signals.cancelled.connect(cancelled)
+    runnable = _Runnable(work, job.control, job.signals)
+    job.setProperty("runnable_ref", id(runnable))
+    job._runnable = runnable  # type: ignore[attr-defined]
+    _RUNNING.add(job)
+    QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(runnable))
+    return job
+
+
+def open_worker_db(ctx: AppContext) -> sqlite_utils.Database:
+    """A connection of the job's own (the GUI's connection stays on the GUI thread)."""
+    return open_database(ctx.db_path, ctx.passphrase, create=False, migrate=False)
+
+
+def with_worker_db(
+    ctx: AppContext, work: Callable[[sqlite_utils.Database, JobControl], Any]
+) -> Callable[[JobControl], Any]:
+    """Wrap `work(db, control)` so it gets (and then closes) a connection of its own."""
+
+    def run(control: JobControl) -> Any:
+        db = open_worker_db(ctx)
+        try:
+            return work(db, control)
+        finally:
+            db.close()
+
+    return run
+
+
+def wait_for_jobs(timeout_ms: int = 10_000) -> bool:
+    """Block until every running job has reported back (for tests and the self-test)."""
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer
+
+    timer = QElapsedTimer()
+    timer.start()
+    while _RUNNING and timer.elapsed() < timeout_ms:
+        QThreadPool.globalInstance().waitForDone(20)
+        QCoreApplication.processEvents()
+    QCoreApplication.processEvents()
+    return not _RUNNING
