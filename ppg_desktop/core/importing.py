@@ -1,0 +1,659 @@
+"""Importing feedback from spreadsheets (CSV, XLSX): plan, preview, then store in one go.
+
+`plan_import` reads the file, applies the column mapping and checks every row without writing
+anything: the wizard's preview and invalid-row list, and the CLI's `--dry-run`, come from it.
+`run_import` then stores the valid rows in ONE transaction (all or nothing; killing the process
+half way leaves the database as it was), tags their themes on the way in, and skips rows already
+imported: each row's UUID is derived from its content, so the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import uuid as uuid_lib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ppg_desktop.core.clock import now_iso, today, uk_date
+from ppg_desktop.core.errors import PPGError
+from ppg_desktop.core.feedback_store import EARLIEST_DATE, MAX_TEXT
+from ppg_desktop.core.importing_detect import (
+    DATE_ORDERS,
+    Cell,
+    DateProblem,
+    SourceTable,
+    guess_date_order,
+    parse_date_value,
+    read_source,
+)
+from ppg_desktop.core.importing_mapping import (
+    FEEDBACK_FIELDS,
+    IGNORE,
+    apply_overrides,
+    check_mapping,
+    suggest_mapping,
+)
+from ppg_desktop.core.importing_values import (
+    FFT_SENTIMENT,
+    ValueProblem,
+    channel_code,
+    fft_code,
+    kind_code,
+    kind_from_sentiment,
+    sentiment_code,
+    status_code,
+)
+from ppg_desktop.core.models import CHANNEL_LABELS, KIND_LABELS, SENTIMENT_LABELS
+from ppg_desktop.core.sentiment import classify_sentiment
+from ppg_desktop.core.store_base import Store
+
+# Row UUIDs are uuid5 in this namespace, so the same row always gets the same UUID.
+IMPORT_NAMESPACE = uuid_lib.UUID("7d1b7a3e-4f0c-5b8e-9a61-2c9e0f1d7a10")
+PREVIEW_ROWS = 20
+CHUNK = 500
+
+ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
+CancelCheck = Callable[[], bool]
+
+
+class ImportProblem(PPGError):
+    """The import cannot start: a mapping, date-order or practice problem the user must settle."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = problems or [message]
+        super().__init__(message)
+
+
+class AmbiguousDates(ImportProblem):
+    """A date column reads equally well as day/month or month/day: the user must choose."""
+
+    def __init__(self, column: str, example: str) -> None:
+        self.column = column
+        self.example = example
+        super().__init__(
+            f"The dates in column '{column}' could be day/month or month/day (for example "
+            f"{example}). Choose the date order: dd/mm/yyyy (UK, 'dmy') or mm/dd/yyyy (US, 'mdy')."
+        )
+
+
+class InvalidRows(PPGError):
+    """Some rows cannot be stored; nothing was imported (the default, all-or-nothing)."""
+
+    def __init__(self, invalid: list[InvalidRow]) -> None:
+        self.invalid = invalid
+        shown = "; ".join(str(r) for r in invalid[:5])
+        more = f" (and {len(invalid) - 5} more)" if len(invalid) > 5 else ""
+        super().__init__(
+            f"{len(invalid)} row(s) cannot be imported, so nothing was imported: {shown}{more}. "
+            "Correct the file, or choose to skip the invalid rows."
+        )
+
+
+class ImportCancelled(PPGError):
+    """The user cancelled; nothing was imported."""
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    """One problem with one row, numbered as the user sees it in the spreadsheet."""
+
+    row_number: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}, column '{self.column}': {self.reason}"
+
+
+@dataclass
+class ImportOptions:
+    """The user's choices: mapping overrides, date order, and what to do about problems."""
+
+    mapping: dict[str, str] = field(default_factory=dict)  # column -> field, over suggestions
+    date_order: str | None = None  # 'dmy' or 'mdy'; needed only for an ambiguous column
+    skip_invalid: bool = False
+    rejected_csv: Path | None = None  # where skipped rows go (default: beside the file)
+    create_practices: bool = False
+    practice: str | None = None  # for every row when the file has no practice column
+    default_channel: str | None = None  # when there is no channel column
+    sheet: str | None = None
+    header_row: int | None = None
+    tag_themes: bool = True
+    actor: str = ""
+
+
+@dataclass
+class ReadyRow:
+    """A valid row, as it will be stored."""
+
+    row_number: int
+    uuid: str
+    practice_name: str
+    received_on: str
+    channel: str
+    kind: str
+    text: str
+    sentiment: str | None
+    status: str
+
+    def as_preview(self) -> dict[str, str]:
+        """The row with the labels people see (dates as dd/mm/yyyy)."""
+        return {
+            "Row": str(self.row_number),
+            "Date received": uk_date(self.received_on),
+            "Practice": self.practice_name,
+            "Kind": KIND_LABELS[self.kind],
+            "How it was given": CHANNEL_LABELS[self.channel],
+            "Sentiment": SENTIMENT_LABELS.get(self.sentiment or "", ""),
+            "Comment": self.text,
+        }
+
+
+@dataclass
+class ImportPlan:
+    """Everything the preview shows, and everything `run_import` needs."""
+
+    table: SourceTable
+    mapping: dict[str, str]
+    date_order: str
+    date_evidence: str
+    ready: list[ReadyRow]
+    invalid: list[InvalidRow]
+    no_comment: list[int]  # row numbers with nothing to import (no comment, no FFT answer)
+    already_present: int
+    new_practices: list[str]
+    options: ImportOptions
+
+    @property
+    def preview(self) -> list[dict[str, str]]:
+        return [row.as_preview() for row in self.ready[:PREVIEW_ROWS]]
+
+    @property
+    def invalid_row_numbers(self) -> set[int]:
+        return {r.row_number for r in self.invalid}
+
+    def summary(self) -> str:
+        """One paragraph for the CLI and the wizard's last page."""
+        parts = [f"{len(self.ready):,} row(s) ready to import"]
+        if self.already_present:
+            parts.append(f"{self.already_present:,} of them already imported (will be skipped)")
+        if self.invalid:
+            parts.append(f"{len(self.invalid_row_numbers):,} invalid row(s)")
+        if self.no_comment:
+            parts.append(f"{len(self.no_comment):,} row(s) with no comment (left out)")
+        if self.new_practices:
+            parts.append("new practice(s) to add: " + ", ".join(self.new_practices))
+        return "; ".join(parts) + "."
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    added: int
+    skipped_existing: int
+    rejected: int
+    feedback_ids: list[int]
+    rejected_csv: Path | None = None
+    themes_suggested: int = 0
+    practices_created: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"Imported {self.added:,} item(s); {self.skipped_existing:,} already present"
+        if self.rejected:
+            text += f"; {self.rejected:,} invalid row(s) skipped (listed in {self.rejected_csv})"
+        if self.practices_created:
+            text += "; added practice(s): " + ", ".join(self.practices_created)
+        return text + "."
+
+
+# --- planning ---------------------------------------------------------------------------------
+def _cell_text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def _practices(db: sqlite_utils.Database) -> dict[str, tuple[int, str]]:
+    """Practices by lower-case name and by ODS code -> (id, name)."""
+    found: dict[str, tuple[int, str]] = {}
+    for practice_id, name, ods in db.execute("SELECT id, name, ods_code FROM practices"):
+        found[name.lower()] = (practice_id, name)
+        if ods:
+            found[ods.lower()] = (practice_id, name)
+    return found
+
+
+def row_uuid(practice: str, received_on: str, text: str, extra: str, occurrence: int) -> str:
+    """A stable UUID for one imported row: the same content gives the same UUID, so importing a
+    file again (or a longer export of the same form) skips what is already there. `occurrence`
+    keeps two identical rows in one file apart."""
+    key = json.dumps(
+        [practice.lower(), received_on, " ".join(text.split()).lower(), extra, occurrence]
+    )
+    return str(uuid_lib.uuid5(IMPORT_NAMESPACE, key))
+
+
+def resolve_mapping(table: SourceTable, overrides: Mapping[str, str]) -> dict[str, str]:
+    """The suggested mapping with the user's overrides; raises ImportProblem if unusable."""
+    mapping = apply_overrides(suggest_mapping(table.headers), overrides)
+    problems = check_mapping(mapping, table.headers)
+    if problems:
+        raise ImportProblem(" ".join(problems), problems)
+    return mapping
+
+
+def plan_import(
+    db: sqlite_utils.Database,
+    source: str | Path | SourceTable,
+    options: ImportOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportPlan:
+    """Read and check a file without writing anything (preview, dry run, invalid-row list)."""
+    options = options or ImportOptions()
+    table = (
+        source
+        if isinstance(source, SourceTable)
+        else read_source(source, sheet=options.sheet, header_row=options.header_row)
+    )
+    mapping = resolve_mapping(table, options.mapping)
+    columns = {h: i for i, h in enumerate(table.headers)}
+    by_field: dict[str, list[int]] = {}
+    for heading, field_name in mapping.items():
+        by_field.setdefault(field_name, []).append(columns[heading])
+
+    date_column = table.headers[by_field["received_on"][0]]
+    date_index = by_field["received_on"][0]
+    guess = guess_date_order(cells[date_index] for _, cells in table.rows)
+    if options.date_order is not None and options.date_order not in DATE_ORDERS:
+        raise ImportProblem("The date order must be 'dmy' (UK, dd/mm/yyyy) or 'mdy' (US).")
+    if guess.ambiguous and options.date_order is None:
+        raise AmbiguousDates(date_column, guess.example)
+    date_order = options.date_order or guess.order or "dmy"
+
+    practices = _practices(db)
+    fixed_practice: str | None = None
+    if "practice" not in by_field:
+        if options.practice:
+            fixed_practice = options.practice
+        elif len({pid for pid, _ in practices.values()}) == 1:
+            fixed_practice = next(iter(practices.values()))[1]
+        else:
+            raise ImportProblem(
+                "The file has no practice column. Choose the practice all these rows are about."
+            )
+    if options.default_channel is not None and options.default_channel not in CHANNEL_LABELS:
+        raise ImportProblem(
+            f"'{options.default_channel}' is not a way of giving feedback. Use "
+            "one of: " + ", ".join(CHANNEL_LABELS) + "."
+        )
+    default_channel = options.default_channel or ("survey" if "fft" in by_field else "other")
+    latest = today()
+
+    ready: list[ReadyRow] = []
+    invalid: list[InvalidRow] = []
+    no_comment: list[int] = []
+    new_practices: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    total = len(table.rows)
+    for done, (row_number, cells) in enumerate(table.rows, start=1):
+        if progress and done % CHUNK == 0:
+            progress("Checking rows", done, total)
+        problems: list[InvalidRow] = []
+        if row_number in table.overlong:
+            invalid.append(
+                InvalidRow(
+                    row_number,
+                    "(whole row)",
+                    f"This row has {table.overlong[row_number]} values but the file has "
+                    f"{len(table.headers)} columns; a comma inside a comment needs quotation marks "
+                    "around the comment.",
+                )
+            )
+            continue
+
+        def problem(
+            field_name: str,
+            reason: str,
+            *,
+            index: int | None = None,
+            _row: int = row_number,
+            _problems: list[InvalidRow] = problems,
+        ) -> None:
+            column = (
+                table.headers[index]
+                if index is not None
+                else (
+                    table.headers[by_field[field_name][0]]
+                    if field_name in by_field
+                    else FEEDBACK_FIELDS[field_name]
+                )
+            )
+            _problems.append(InvalidRow(_row, column, reason))
+
+        def value(field_name: str, _cells: list[Cell] = cells) -> Cell:
+            return _cells[by_field[field_name][0]] if field_name in by_field else None
+
+        text = "\n\n".join(t for t in (_cell_text(cells[i]) for i in by_field.get("text", [])) if t)
+        fft_raw = _cell_text(value("fft"))
+        fft = None
+        if fft_raw:
+            try:
+                fft = fft_code(fft_raw)
+            except ValueProblem as exc:
+                problem("fft", str(exc))
+        if not text:
+            # an FFT answer with no comment belongs in a survey import, not in feedback
+            no_comment.append(row_number)
+            continue
+        if len(text) > MAX_TEXT:
+            problem("text", f"The comment is too long: keep it under {MAX_TEXT:,} characters.")
+
+        received = ""
+        try:
+            date = parse_date_value(value("received_on"), date_order)
+            if date > latest:
+                problem("received_on", f"{uk_date(date)} is in the future; check the date.")
+            elif date < EARLIEST_DATE:
+                problem("received_on", f"{uk_date(date)} is too far in the past; check the year.")
+            received = date.isoformat()
+        except DateProblem as exc:
+            problem("received_on", str(exc))
+
+        practice_text = fixed_practice or _cell_text(value("practice"))
+        practice_name = ""
+        if not practice_text:
+            problem("practice", "The practice is empty. Fill it in for this row.")
+        elif practice_text.lower() in practices:
+            practice_name = practices[practice_text.lower()][1]
+        elif options.create_practices:
+            practice_name = new_practices.setdefault(
+                practice_text.lower(), " ".join(practice_text.split())
+            )
+        else:
+            problem(
+                "practice",
+                f"'{practice_text}' is not one of your practices. Add it under "
+                "Practices first, or choose to create missing practices.",
+            )
+
+        coded: dict[str, str | None] = {}
+        for field_name, convert in (
+            ("kind", kind_code),
+            ("channel", channel_code),
+            ("status", status_code),
+            ("sentiment", sentiment_code),
+        ):
+            raw = _cell_text(value(field_name))
+            coded[field_name] = None
+            if raw:
+                try:
+                    coded[field_name] = convert(raw)
+                except ValueProblem as exc:
+                    problem(field_name, str(exc))
+        if problems:
+            invalid.extend(problems)
+            continue
+        sentiment = coded["sentiment"]
+        if sentiment is None:
+            sentiment = classify_sentiment(text, fft_answer=fft_raw or None)
+            if fft is not None and FFT_SENTIMENT[fft] is not None:
+                sentiment = FFT_SENTIMENT[fft]  # also covers the 1-5 scale some forms use
+        extra = "|".join(_cell_text(value(f)).lower() for f in ("kind", "channel", "fft"))
+        base_key = json.dumps(
+            [practice_name.lower(), received, " ".join(text.split()).lower(), extra]
+        )
+        occurrence = seen.get(base_key, 0)
+        seen[base_key] = occurrence + 1
+        ready.append(
+            ReadyRow(
+                row_number=row_number,
+                uuid=row_uuid(practice_name, received, text, extra, occurrence),
+                practice_name=practice_name,
+                received_on=received,
+                channel=coded["channel"] or default_channel,
+                kind=coded["kind"] or kind_from_sentiment(sentiment),
+                text=text,
+                sentiment=sentiment,
+                status=coded["status"] or "new",
+            )
+        )
+    existing = _existing_uuids(db, [r.uuid for r in ready])
+    return ImportPlan(
+        table,
+        mapping,
+        date_order,
+        guess.example,
+        ready,
+        invalid,
+        no_comment,
+        len(existing),
+        sorted(new_practices.values()),
+        options,
+    )
+
+
+def _existing_uuids(db: sqlite_utils.Database, uuids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(uuids), CHUNK):
+        chunk = uuids[start : start + CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        found.update(
+            row[0]
+            for row in db.execute(f"SELECT uuid FROM feedback WHERE uuid IN ({marks})", chunk)
+        )
+    return found
+
+
+# --- storing ----------------------------------------------------------------------------------
+def write_rejected_csv(plan: ImportPlan, path: Path) -> Path:
+    """The rejected rows, with the reasons first and the original columns after, for fixing."""
+    reasons: dict[int, list[InvalidRow]] = {}
+    for problem in plan.invalid:
+        reasons.setdefault(problem.row_number, []).append(problem)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Row", "Problem", *plan.table.headers])
+        for row_number, cells in plan.table.rows:
+            if row_number in reasons:
+                why = "; ".join(f"{p.column}: {p.reason}" for p in reasons[row_number])
+                writer.writerow([row_number, why, *(_cell_text(c) for c in cells)])
+    return path
+
+
+class _Importer(Store):
+    """The SQL of an import (kept in core, like every store's)."""
+
+    def store(
+        self, plan: ImportPlan, progress: ProgressCallback | None, cancelled: CancelCheck | None
+    ) -> ImportResult:
+        options = plan.options
+        stamp = now_iso()
+        rows = plan.ready
+        total = len(rows)
+        feedback_ids: list[int] = []
+        skipped = 0
+        suggested = 0
+        created: list[str] = []
+        with self.db.atomic():
+            for name in plan.new_practices:
+                if not self.db.execute(
+                    "SELECT 1 FROM practices WHERE name = ? COLLATE NOCASE", [name]
+                ).fetchone():
+                    self.db.execute(
+                        "INSERT INTO practices (uuid, name, active, created_at, updated_at)"
+                        " VALUES (?, ?, 1, ?, ?)",
+                        [self.new_uuid(), name, stamp, stamp],
+                    )
+                    self._audit("create", "practices", name, {"name": name, "via": "import"})
+                    created.append(name)
+            practices = _practices(self.db)
+            existing = _existing_uuids(self.db, [r.uuid for r in rows])
+            fresh = [r for r in rows if r.uuid not in existing]
+            skipped = total - len(fresh)
+            for start in range(0, len(fresh), CHUNK):
+                if cancelled and cancelled():
+                    raise ImportCancelled("The import was cancelled; nothing was imported.")
+                chunk = fresh[start : start + CHUNK]
+                self.db.conn.executemany(
+                    "INSERT INTO feedback (uuid, practice_id, received_on, channel, kind, text,"
+                    " sentiment, status, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            r.uuid,
+                            practices[r.practice_name.lower()][0],
+                            r.received_on,
+                            r.channel,
+                            r.kind,
+                            r.text,
+                            r.sentiment,
+                            r.status,
+                            stamp,
+                            stamp,
+                        )
+                        for r in chunk
+                    ],
+                )
+                if progress:
+                    progress("Storing rows", start + len(chunk), len(fresh))
+            feedback_ids = _ids_for(self.db, [r.uuid for r in fresh])
+            if options.tag_themes and fresh:
+                suggested = self._tag(
+                    feedback_ids, [r.text for r in fresh], stamp, progress, cancelled
+                )
+            if cancelled and cancelled():
+                raise ImportCancelled("The import was cancelled; nothing was imported.")
+            if fresh or created:
+                self._audit(
+                    "import",
+                    "feedback",
+                    plan.table.path.name,
+                    {
+                        "added": len(fresh),
+                        "skipped_existing": skipped,
+                        "rejected": len(plan.invalid_row_numbers),
+                        "file": str(plan.table.path),
+                    },
+                )
+        return ImportResult(len(fresh), skipped, 0, feedback_ids, None, suggested, created)
+
+    def _tag(
+        self,
+        feedback_ids: list[int],
+        texts: list[str],
+        stamp: str,
+        progress: ProgressCallback | None,
+        cancelled: CancelCheck | None,
+    ) -> int:
+        """Automatic theme suggestions for brand-new items (nothing to preserve, so one bulk
+        insert instead of tagging item by item); identical comments are matched once."""
+        from ppg_desktop.core.tagging import load_taxonomy
+
+        taxonomy = load_taxonomy(self.db)
+        slug_to_id = {slug: tid for tid, slug in self.db.execute("SELECT id, slug FROM themes")}
+        cache: dict[str, list[tuple[int, float, str]]] = {}
+        links: list[tuple[Any, ...]] = []
+        for done, (feedback_id, text) in enumerate(zip(feedback_ids, texts, strict=True), 1):
+            if text not in cache:
+                found = []
+                for match in taxonomy.suggest(text):
+                    theme_id = match.theme_id or slug_to_id.get(match.slug)
+                    if theme_id is not None:
+                        evidence = json.dumps(
+                            [
+                                {"start": e.start, "end": e.end, "text": e.text}
+                                for e in match.evidence
+                            ]
+                        )
+                        found.append((theme_id, match.score, evidence))
+                cache[text] = found
+            links.extend((feedback_id, t, s, e, stamp, stamp) for t, s, e in cache[text])
+            if done % CHUNK == 0:
+                if cancelled and cancelled():
+                    raise ImportCancelled("The import was cancelled; nothing was imported.")
+                if progress:
+                    progress("Suggesting themes", done, len(texts))
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO feedback_themes (feedback_id, theme_id, source, state, score,"
+            " evidence, created_at, updated_at) VALUES (?, ?, 'auto', 'suggested', ?, ?, ?, ?)",
+            links,
+        )
+        return len(links)
+
+
+def _ids_for(db: sqlite_utils.Database, uuids: list[str]) -> list[int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(uuids), CHUNK):
+        chunk = uuids[start : start + CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        ids.update(
+            (u, i)
+            for i, u in db.execute(f"SELECT id, uuid FROM feedback WHERE uuid IN ({marks})", chunk)
+        )
+    return [ids[u] for u in uuids]
+
+
+def run_import(
+    db: sqlite_utils.Database,
+    plan: ImportPlan,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> ImportResult:
+    """Store a checked plan in one transaction.
+
+    With invalid rows and without `skip_invalid`, raises InvalidRows and stores nothing. With
+    `skip_invalid`, the valid rows are stored and the rejected ones written to a CSV (beside the
+    source file unless `rejected_csv` says where).
+    """
+    if plan.invalid and not plan.options.skip_invalid:
+        raise InvalidRows(plan.invalid)
+    result = _Importer(db, plan.options.actor).store(plan, progress, cancelled)
+    if plan.invalid:
+        target = plan.options.rejected_csv or plan.table.path.with_name(
+            plan.table.path.stem + "-rejected.csv"
+        )
+        result.rejected_csv = write_rejected_csv(plan, target)
+        result.rejected = len(plan.invalid_row_numbers)
+    return result
+
+
+def import_file(
+    db: sqlite_utils.Database,
+    path: str | Path,
+    options: ImportOptions | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> ImportResult:
+    """Plan and store in one call (the CLI and scripts); see plan_import and run_import."""
+    plan = plan_import(db, path, options, progress)
+    return run_import(db, plan, progress, cancelled)
+
+
+__all__ = [
+    "IGNORE",
+    "AmbiguousDates",
+    "ImportCancelled",
+    "ImportOptions",
+    "ImportPlan",
+    "ImportProblem",
+    "ImportResult",
+    "InvalidRow",
+    "InvalidRows",
+    "ReadyRow",
+    "import_file",
+    "plan_import",
+    "resolve_mapping",
+    "run_import",
+    "write_rejected_csv",
+]
