@@ -179,140 +179,34 @@ def _fixed_format(text: str) -> list[Finding]:
 
 # --- names -----------------------------------------------------------------------------------
 
-_TITLES = {
-    "dr",
-    "doctor",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "nurse",
-    "sister",
-    "matron",
-    "prof",
-    "professor",
-    "rev",
-    "revd",
-    "reverend",
-    "sir",
-    "dame",
-    "lady",
-    "lord",
-    "father",
-    "auntie",
-    "uncle",
-}
-_LOWERCASE_TITLES = {"dr", "mr", "mrs", "ms"}
-_STRONG_BEFORE = {
-    "spoke to",
-    "speak to",
-    "speaking to",
-    "talked to",
-    "talk to",
-    "talking to",
-    "asked",
-    "thanked",
-    "thank",
-    "thanks",
-    "thanks to",
-    "thank you",
-    "told",
-    "named",
-    "called",
-    "dear",
-    "hi",
-    "hello",
-    "receptionist",
-    "receptionists",
-    "nurse",
-    "doctor",
-    "gp",
-    "pharmacist",
-    "manager",
-    "colleague",
-    "husband",
-    "wife",
-    "son",
-    "daughter",
-    "partner",
-    "mum",
-    "mother",
-    "dad",
-    "father",
-    "carer",
-    "neighbour",
-    "friend",
-    "brother",
-    "sister",
-    "grandson",
-    "granddaughter",
-    "seen by",
-    "helped by",
-    "examined by",
-    "from",
-    "with",
-    "by",
-    "saw",
-    "see",
-    "and",
-    "or",
-}
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string: words split on spaces, phrases joined by '_'."""
+    return frozenset(word.replace("_", " ") for word in text.split())
+
+
+_TITLES = _words("""
+    dr doctor mr mrs ms miss mx nurse sister matron prof professor rev revd reverend sir dame
+    lady lord father auntie uncle""")
+_LOWERCASE_TITLES = _words("dr mr mrs ms")
+_SURNAME_PARTICLES = _words("van von de der den du la le di da al bin el ter")
+_STRONG_BEFORE = _words("""
+    spoke_to speak_to speaking_to talked_to talk_to talking_to asked thanked thank thanks
+    thanks_to thank_you told named called dear hi hello receptionist receptionists nurse doctor
+    gp pharmacist manager colleague husband wife son daughter partner mum mother dad father
+    carer neighbour friend brother sister grandson granddaughter seen_by helped_by examined_by
+    from with by saw see and or""")
 # Weak triggers: good enough for a name from the list, not for an unknown capitalised word or a
 # name that is also a month ("by May", "from June", "see April").
-_WEAK_BEFORE = {"from", "with", "by", "saw", "see", "and", "or"}
-_DATE_WORDS_BEFORE = {
-    "in",
-    "on",
-    "by",
-    "until",
-    "till",
-    "since",
-    "of",
-    "from",
-    "during",
-    "next",
-    "last",
-    "early",
-    "late",
-    "mid",
-    "this",
-    "before",
-    "after",
-    "end",
-    "start",
-    "beginning",
-    "to",
-    "through",
-}
-_MONTH_NAMES = {"april", "may", "june", "august"}
-_SAID_AFTER = {
-    "said",
-    "says",
-    "told",
-    "asked",
-    "explained",
-    "rang",
-    "phoned",
-    "replied",
-    "answered",
-    "apologised",
-    "apologized",
-    "shouted",
-    "refused",
-    "helped",
-    "booked",
-    "sorted",
-    "laughed",
-    "insisted",
-    "suggested",
-    "advised",
-    "agreed",
-    "promised",
-    "arranged",
-    "listened",
-    "smiled",
-}
+_WEAK_BEFORE = _words("from with by saw see and or")
+_DATE_WORDS_BEFORE = _words("""
+    in on by until till since of from during next last early late mid this before after end
+    start beginning to through""")
+_MONTH_NAMES = _words("april may june august")
+_SAID_AFTER = _words("""
+    said says told asked explained rang phoned replied answered apologised apologized shouted
+    refused helped booked sorted laughed insisted suggested advised agreed promised arranged
+    listened smiled""")
 _ROLE_AFTER = re.compile(
     r"^,?\s+(?:on|at|from|in)\s+(?:the\s+)?(?:front\s+)?(?:reception|desk|phones?|dispensary)\b"
     r"|^,?\s+(?:the|our|my|a)\s+(?:practice\s+|senior\s+|new\s+|lovely\s+)?"
@@ -320,236 +214,27 @@ _ROLE_AFTER = re.compile(
     r"|midwife|health\s+visitor|care\s+coordinator|social\s+prescriber)\b",
     re.IGNORECASE,
 )
-_NOT_NAMES = {
-    # function words and pronouns that start sentences
-    "i",
-    "a",
-    "an",
-    "the",
-    "and",
-    "but",
-    "or",
-    "so",
-    "if",
-    "on",
-    "in",
-    "at",
-    "to",
-    "for",
-    "of",
-    "by",
-    "with",
-    "from",
-    "is",
-    "was",
-    "were",
-    "are",
-    "be",
-    "been",
-    "she",
-    "he",
-    "they",
-    "it",
-    "we",
-    "you",
-    "my",
-    "our",
-    "her",
-    "his",
-    "their",
-    "its",
-    "your",
-    "me",
-    "him",
-    "them",
-    "us",
-    "this",
-    "that",
-    "these",
-    "those",
-    "there",
-    "here",
-    "then",
-    "when",
-    "where",
-    "what",
-    "who",
-    "why",
-    "how",
-    "not",
-    "no",
-    "yes",
-    "very",
-    "all",
-    "some",
-    "any",
-    "every",
-    "after",
-    "before",
-    "also",
-    "just",
-    "still",
-    "only",
-    "please",
-    "thanks",
-    "thank",
-    "sorry",
-    "ok",
-    "okay",
-    "as",
-    "has",
-    "had",
-    "have",
-    "did",
-    "does",
-    "do",
-    "can",
-    "could",
-    "would",
-    "should",
-    "will",
-    "said",
-    "says",
-    "told",
-    "asked",
-    "one",
-    "two",
-    "three",
-    "again",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "overall",
-    "however",
-    "although",
-    "because",
-    "while",
-    "whilst",
-    "never",
-    "always",
-    "sometimes",
-    "about",
-    "around",
-    "into",
-    "over",
-    "under",
-    "up",
-    "down",
-    "out",
-    # days, months that are not names, festivals
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "july",
-    "september",
-    "october",
-    "november",
-    "december",
-    "christmas",
-    "easter",
-    "bank",
-    "holiday",
-    "ramadan",
-    "diwali",
-    "eid",
-    # the health service and the practice
-    "nhs",
-    "gp",
-    "gps",
-    "a&e",
-    "ae",
-    "surgery",
-    "practice",
-    "reception",
-    "receptionist",
-    "hospital",
-    "clinic",
-    "centre",
-    "center",
-    "pharmacy",
-    "chemist",
-    "health",
-    "medical",
-    "team",
-    "manager",
-    "practitioner",
-    "nurse",
-    "doctor",
-    "doctors",
-    "pharmacist",
-    "partner",
-    "associate",
-    "physician",
-    "consultant",
-    "registrar",
-    "locum",
-    "paramedic",
-    "midwife",
-    "ward",
-    "unit",
-    "ambulance",
-    "urgent",
-    "care",
-    "covid",
-    "flu",
-    "app",
-    "online",
-    "patient",
-    "patients",
-    "ppg",
-    "group",
-    "trust",
-    "council",
-    "service",
-    "services",
-    "department",
-    "boots",
-    "lloyds",
-    "superdrug",
-    "asda",
-    "tesco",
-    "nhs111",
-    "ics",
-    "icb",
-    "cqc",
-    "pals",
-    "mum",
-    "dad",
-    "mother",
-    "father",
-    "son",
-    "daughter",
-    "wife",
-    "husband",
-    "english",
-    "british",
-    "god",
-    "dear",
-    "hi",
-    "hello",
-    "re",
-    "ref",
-    "street",
-    "road",
-    "lane",
-    "avenue",
-    "close",
-    "drive",
-    "way",
-    "hill",
-    "green",
-    "park",
-    "court",
-    "place",
-    "square",
-}
+# Words that look like places: never a surname after a first name ("Hope Street"), but fine
+# after a title ("Dr Green", "Mrs Hill").
+_PLACE_WORDS = _words("""
+    street road lane avenue close drive way hill green park court place square farm house
+    surgery practice centre center clinic hospital pharmacy chemist medical health""")
+# Capitalised words that are not names: sentence openers, days, months, the health service.
+_NOT_NAMES = _words("""
+    i a an the and but or so if on in at to for of by with from is was were are be been she he
+    they it we you my our her his their its your me him them us this that these those there here
+    then when where what who why how not no yes very all some any every after before also just
+    still only please thanks thank sorry ok okay as has had have did does do can could would
+    should will said says told asked one two three again today yesterday tomorrow overall
+    however although because while whilst never always sometimes about around into over under
+    up down out day days week month year morning afternoon evening night
+    monday tuesday wednesday thursday friday saturday sunday january february march july
+    september october november december christmas easter bank holiday ramadan diwali eid
+    nhs gp gps a&e ae reception receptionist team manager practitioner nurse doctor doctors
+    pharmacist partner associate physician consultant registrar locum paramedic midwife ward
+    unit ambulance urgent care covid flu app online patient patients ppg group trust council
+    service services department boots lloyds superdrug asda tesco ics icb cqc pals pcn
+    mum dad mother father son daughter wife husband english british god dear hi hello re ref""")
 
 
 @lru_cache(maxsize=1)
@@ -614,7 +299,13 @@ def _gap(text: str, left: _Token, right: _Token) -> str:
 
 
 def _surname_like(tok: _Token) -> bool:
-    return tok.is_word and tok.capitalised and tok.low not in _NOT_NAMES and tok.low not in _TITLES
+    return (
+        tok.is_word
+        and tok.capitalised
+        and tok.low not in _NOT_NAMES
+        and tok.low not in _TITLES
+        and tok.low not in _PLACE_WORDS
+    )
 
 
 def _extend_surname(text: str, tokens: list[_Token], index: int) -> int:
@@ -631,21 +322,17 @@ def _extend_surname(text: str, tokens: list[_Token], index: int) -> int:
 
 
 def _words_before(text: str, tokens: list[_Token], index: int) -> tuple[str, str]:
-    """The one and two lower-case words just before a token (empty when punctuation intervenes)."""
-    one = two = ""
-    if (
-        index >= 1
-        and tokens[index - 1].is_word
-        and _gap(text, tokens[index - 1], tokens[index]).strip(" ,") == ""
-    ):
-        one = tokens[index - 1].low
-        if (
-            index >= 2
-            and tokens[index - 2].is_word
-            and _gap(text, tokens[index - 2], tokens[index - 1]).strip() == ""
-        ):
-            two = tokens[index - 2].low + " " + one
-    return one, two
+    """The one and two lower-case words just before a token, looking past one comma
+    ("the nurse, Grace"); empty when other punctuation intervenes."""
+    k = index - 1
+    if k >= 1 and tokens[k].word == "," and not _gap(text, tokens[k], tokens[index]).strip():
+        k -= 1
+    if k < 0 or not tokens[k].is_word or _gap(text, tokens[k], tokens[k + 1]).strip():
+        return "", ""
+    one = tokens[k].low
+    if k >= 1 and tokens[k - 1].is_word and not _gap(text, tokens[k - 1], tokens[k]).strip():
+        return one, tokens[k - 1].low + " " + one
+    return one, ""
 
 
 def _title_names(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
@@ -667,7 +354,19 @@ def _title_names(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         first = tokens[j]
         plain = first_names()[0]
         lowercase_name = first.low in plain and tok.low in _LOWERCASE_TITLES
-        if not first.is_word or not (first.capitalised or first.shouting or lowercase_name):
+        if not first.is_word or not (
+            first.capitalised or first.shouting or lowercase_name or first.low in _SURNAME_PARTICLES
+        ):
+            continue
+        start = first.start
+        while (
+            first.low in _SURNAME_PARTICLES
+            and j + 1 < len(tokens)
+            and _gap(text, first, tokens[j + 1]) == " "
+        ):  # "Dr van der Berg"
+            j += 1
+            first = tokens[j]
+        if not first.capitalised and not first.shouting and not lowercase_name:
             continue
         if first.low in _NOT_NAMES or first.low in _TITLES:
             continue
@@ -683,7 +382,7 @@ def _title_names(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             last += 2
         if not first.shouting:
             last = _extend_surname(text, tokens, last)
-        spans.append((first.start, tokens[last].end))
+        spans.append((start, tokens[last].end))
     return spans
 
 
@@ -703,10 +402,16 @@ def _list_names(
             is_name = (
                 tok.capitalised
                 or tok.shouting
-                or _context_says_name(text, tokens, i, one, two, known=True)
+                or _context_says_name(text, tokens, i, one, two, known=True, weak_ok=True)
             )
         elif tok.capitalised and (
-            low in ambiguous or (low not in _NOT_NAMES and low not in _TITLES and len(low) > 1)
+            low in ambiguous
+            or (
+                low not in _NOT_NAMES
+                and low not in _TITLES
+                and low not in _PLACE_WORDS
+                and len(low) > 1
+            )
         ):
             is_name = _context_says_name(text, tokens, i, one, two, known=low in ambiguous)
         else:
@@ -736,19 +441,25 @@ def _list_names(
 
 
 def _context_says_name(
-    text: str, tokens: list[_Token], i: int, one: str, two: str, *, known: bool
+    text: str,
+    tokens: list[_Token],
+    i: int,
+    one: str,
+    two: str,
+    *,
+    known: bool,
+    weak_ok: bool = False,
 ) -> bool:
     """Whether the words around a capitalised word show it is someone's name."""
     low = tokens[i].low
     is_month = low in _MONTH_NAMES
+    if any(t in _STRONG_BEFORE and t not in _WEAK_BEFORE for t in (two, one)):
+        return True  # "spoke to April", "thanks to June"
     if is_month and (one in _DATE_WORDS_BEFORE or (i >= 1 and tokens[i - 1].word[:1].isdigit())):
         return False
     sentence_start = i == 0 or tokens[i - 1].word in (".", "!", "?", '"', "(", "“")
-    for trigger in (two, one):
-        if trigger in _STRONG_BEFORE:
-            if trigger in _WEAK_BEFORE and (not known or is_month):
-                continue
-            return True
+    if weak_ok and (one in _WEAK_BEFORE or two in _WEAK_BEFORE):
+        return True  # "with dave": enough for a name that is not also a word
     if not known:
         # an unknown capitalised word is a name only after a strong trigger (handled above)
         return False

@@ -1,0 +1,291 @@
+"""Redaction: the hand-written cases, the rules one by one, and fuzzing for safety."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ppg_desktop.core.redaction import (
+    PLACEHOLDER_RE,
+    PLACEHOLDERS,
+    contains_personal_details,
+    nhs_number_is_valid,
+    redact,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES_PATH = ROOT / "tests" / "data" / "redaction_cases.jsonl"
+
+
+def _load_cases() -> tuple[list[str], list[dict]]:
+    lines = [json.loads(line) for line in CASES_PATH.read_text(encoding="utf-8").splitlines()]
+    return lines[0]["keep"], lines[1:]
+
+
+KEEP, CASES = _load_cases()
+
+
+def _eval_module():
+    spec = importlib.util.spec_from_file_location(
+        "redaction_eval", ROOT / "bench" / "redaction_eval.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["redaction_eval"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_case_file_is_well_formed_and_big_enough() -> None:
+    assert len(CASES) >= 150
+    groups = {case["group"] for case in CASES}
+    assert groups == {"positive", "must_not_touch"}
+    assert len({case["id"] for case in CASES}) == len(CASES)
+    for case in CASES:
+        for span in case["expected"]:
+            assert case["text"][span["start"] : span["end"]] == span["text"], case["id"]
+            assert span["kind"] in PLACEHOLDERS
+        assert (case["group"] == "positive") == bool(case["expected"])
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c["group"] == "must_not_touch"], ids=lambda c: c["id"]
+)
+def test_must_not_touch_cases_are_left_alone(case: dict) -> None:
+    result = redact(case["text"], keep=KEEP)
+    assert result.text == case["text"]
+    assert not result.found
+
+
+def test_evaluation_meets_the_targets() -> None:
+    evaluation = _eval_module().evaluate(CASES_PATH)
+    assert evaluation.failures() == []
+    assert evaluation.kinds["name"].expected >= 80
+    assert evaluation.false_positive_rate < 0.02
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c["group"] == "positive"], ids=lambda c: c["id"]
+)
+def test_positive_cases_hide_every_expected_detail(case: dict) -> None:
+    result = redact(case["text"], keep=KEEP)
+    for span in case["expected"]:
+        assert any(
+            f.kind == span["kind"] and f.start < span["end"] and span["start"] < f.end
+            for f in result.findings
+        ), (span, result.findings)
+    assert result.text != case["text"]
+
+
+def test_findings_point_into_the_original_text() -> None:
+    text = "Dr Patel rang 07700 900123 about 14 Elm Road, LS1 4AP."
+    result = redact(text)
+    assert [f.kind for f in result.findings] == ["name", "phone", "address", "postcode"]
+    for finding in result.findings:
+        assert text[finding.start : finding.end] == finding.text
+    assert result.text == "Dr [NAME] rang [PHONE] about [ADDRESS], [POSTCODE]."
+    assert result.original == text
+    assert result.kinds() == ["phone", "postcode", "address", "name"]
+
+
+@pytest.mark.parametrize(
+    ("digits", "valid"),
+    [
+        ("9434765919", True),
+        ("4010232137", True),
+        ("9434765918", False),
+        ("1234567890", False),
+        ("123456789", False),
+        ("abcdefghij", False),
+    ],
+)
+def test_nhs_check_digit(digits: str, valid: bool) -> None:
+    assert nhs_number_is_valid(digits) is valid
+
+
+def test_ten_digits_that_fail_the_check_are_not_nhs_numbers_without_context() -> None:
+    assert not redact("Order 9434765918 arrived").found
+    assert redact("NHS number 9434765918").findings[0].kind == "nhs_number"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "07700 900123",
+        "07700900123",
+        "+44 7700 900123",
+        "+44 (0)20 7946 0958",
+        "(01632) 960123",
+        "020-7946-0958",
+        "0113 496 0123",
+        "0044 113 496 0000",
+    ],
+)
+def test_uk_phone_formats(phone: str) -> None:
+    result = redact(f"Ring me on {phone} please")
+    assert result.text == "Ring me on [PHONE] please"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at 8am",
+        "at 8:01",
+        "for 45 minutes",
+        "34th in the queue",
+        "on 12/03/2024",
+        "Will you call?",
+        "in May",
+        "I hope so",
+        "Grace period",
+        "number 111",
+        "call 999",
+        "140/90",
+        "10.30am",
+        "1,200 patients",
+    ],
+)
+def test_ordinary_text_is_untouched(text: str) -> None:
+    assert redact(text).text == text
+    assert not contains_personal_details(text)
+
+
+def test_practice_names_are_kept() -> None:
+    text = "Grace Medical Centre and Hope Farm Surgery; Dr Hope was kind."
+    result = redact(text, keep=["The Grace Medical Centre", "Hope Farm Surgery"])
+    assert result.text == "Grace Medical Centre and Hope Farm Surgery; Dr [NAME] was kind."
+
+
+def test_ambiguous_first_names_need_context() -> None:
+    assert redact("Will the phones work?").text == "Will the phones work?"
+    assert redact("I spoke to Will.").text == "I spoke to [NAME]."
+    assert redact("See you in May.").text == "See you in May."
+    assert redact("May on reception was kind.").text == "[NAME] on reception was kind."
+    assert redact("Dave and Hope helped.").text == "[NAME] and [NAME] helped."
+
+
+def test_dates_of_birth_only_with_context() -> None:
+    result = redact("DOB 3/4/1950, seen on 3/4/2024")
+    assert result.text == "DOB [DATE OF BIRTH], seen on 3/4/2024"
+    assert redact("born on 12 March 1948").text == "born on [DATE OF BIRTH]"
+
+
+def test_redacting_twice_changes_nothing_on_the_cases() -> None:
+    for case in CASES:
+        once = redact(case["text"], keep=KEEP).text
+        twice = redact(once, keep=KEEP)
+        assert twice.text == once, case["id"]
+        assert not twice.found, case["id"]
+
+
+def test_contains_personal_details_agrees_with_redact() -> None:
+    for case in CASES:
+        assert (
+            contains_personal_details(case["text"], keep=KEEP)
+            == redact(case["text"], keep=KEEP).found
+        ), case["id"]
+
+
+def test_odd_input_does_not_crash() -> None:
+    assert redact("").text == ""
+    assert redact(None).text == ""  # type: ignore[arg-type]
+    assert redact("[NAME]").text == "[NAME]"
+    assert redact("Dr [NAME] and Mrs [NAME]").text == "Dr [NAME] and Mrs [NAME]"
+    assert not contains_personal_details("")
+
+
+# --- fuzzing -----------------------------------------------------------------------------------
+
+FRAGMENTS = st.sampled_from(
+    [
+        "Dr",
+        "Mrs",
+        "Sharon",
+        "Will",
+        "May",
+        "Hope",
+        "on reception",
+        "spoke to",
+        "07700 900123",
+        "943 476 5919",
+        "LS1 4AP",
+        "jo@example.com",
+        "DOB",
+        "3/4/1950",
+        "born on",
+        "14",
+        "Elm",
+        "Road",
+        "Flat 2,",
+        "and",
+        ",",
+        ".",
+        "8:01",
+        "45 minutes",
+        "[NAME]",
+        "[PHONE]",
+        "[NHS NUMBER]",
+        "[ADDRESS]",
+        "[DATE OF BIRTH]",
+        "+44",
+        "(0)",
+        "Street",
+        "the",
+        "Grace",
+    ]
+)
+MIXED_TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=6)), max_size=25).map(" ".join)
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.text(max_size=300))
+def test_never_crashes_on_any_text(text: str) -> None:
+    result = redact(text)
+    assert isinstance(result.text, str)
+    contains_personal_details(text)
+
+
+@FUZZ
+@given(MIXED_TEXT)
+def test_idempotent(text: str) -> None:
+    once = redact(text, keep=["Elm Road Surgery"])
+    twice = redact(once.text, keep=["Elm Road Surgery"])
+    assert twice.text == once.text
+    assert not twice.found
+
+
+@FUZZ
+@given(MIXED_TEXT)
+def test_findings_match_the_original_and_do_not_overlap(text: str) -> None:
+    result = redact(text)
+    previous_end = 0
+    for finding in result.findings:
+        assert text[finding.start : finding.end] == finding.text
+        assert finding.start >= previous_end and finding.end > finding.start
+        previous_end = finding.end
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.one_of(
+            FRAGMENTS, st.text(alphabet=st.characters(blacklist_characters="[]"), max_size=6)
+        ),
+        max_size=25,
+    ).map(" ".join)
+)
+def test_placeholders_stay_whole(text: str) -> None:
+    result = redact(text)
+    leftover = PLACEHOLDER_RE.sub("", result.text)
+    assert "[" not in leftover and "]" not in leftover
+    # a placeholder already in the text is kept or swallowed whole, never lengthened
+    assert len(PLACEHOLDER_RE.findall(result.text)) <= len(PLACEHOLDER_RE.findall(text)) + len(
+        result.findings
+    )
