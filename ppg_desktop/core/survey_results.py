@@ -355,3 +355,35 @@ def format_percent(value: float | None, answered: int) -> str:
     if answered < SMALL_COUNT:
         text += f" (only {answered} answer{'s' if answered != 1 else ''})"
     return text
+
+
+def responses_frame(
+    db: sqlite_utils.Database, survey_id: int, *, full_text: bool = False
+) -> pd.DataFrame:
+    """One row per live response, one column per question ("Q1 …"), oldest first, for export.
+
+    Free-text answers have personal details removed (core.redaction) unless `full_text`.
+    """
+    from ppg_desktop.core.redaction import redact
+    from ppg_desktop.core.survey_models import MODE_LABELS, display_answer
+
+    store = SurveyResponseStore(db)
+    survey = store.get(survey_id)
+    practices = dict(db.execute("SELECT id, name FROM practices").fetchall())
+    keep = list(practices.values())
+    rows = []
+    for response in reversed(store.list_responses(survey_id)):
+        row: dict[str, Any] = {
+            "Response": response.uuid,
+            "Date collected": response.collected_on.strftime("%d/%m/%Y"),
+            "Practice": practices.get(response.practice_id, ""),
+            "How collected": MODE_LABELS.get(response.mode, response.mode),
+        }
+        for question in survey.questions:
+            text = display_answer(question, response.answers.get(question.id))
+            if question.kind == "text" and text and not full_text:
+                text = redact(text, keep=keep).text
+            row[question.label] = text
+        rows.append(row)
+    columns = ["Response", "Date collected", "Practice", "How collected"]
+    return pd.DataFrame(rows, columns=columns + [q.label for q in survey.questions])

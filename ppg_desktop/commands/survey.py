@@ -1,0 +1,94 @@
+"""`ppg-desktop survey list|export`: see the surveys, and export one survey's responses."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ppg_desktop.commands._common import add_db_argument, open_db
+from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.errors import ValidationError
+from ppg_desktop.core.exporting import FORMATS, write_frame
+from ppg_desktop.core.survey_results import responses_frame
+from ppg_desktop.core.survey_store import SurveyStore
+
+NAME = "survey"
+HELP = "List surveys, or export one survey's responses to CSV or XLSX (one row per response)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Two actions: `list` and `export`."""
+    actions = parser.add_subparsers(dest="survey_action", metavar="ACTION", required=True)
+    listing = actions.add_parser(
+        "list",
+        help="list the surveys with their response counts",
+        description="List the surveys with their response counts.",
+    )
+    add_db_argument(listing)
+    listing.add_argument(
+        "--all-versions", action="store_true", help="also list older versions of edited surveys"
+    )
+    export = actions.add_parser(
+        "export",
+        help="write one survey's responses to a spreadsheet",
+        description="Write one survey's responses to CSV or XLSX: one row per response, one "
+        "column per question. Free-text answers have personal details removed unless "
+        "--full-text.",
+    )
+    add_db_argument(export)
+    export.add_argument(
+        "--survey",
+        required=True,
+        metavar="ID|TITLE",
+        help="the survey's number (see 'survey list') or its title",
+    )
+    export.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: from --out)")
+    export.add_argument("--out", required=True, type=Path, help="file to write")
+    export.add_argument(
+        "--full-text",
+        action="store_true",
+        help="include free-text answers as written, without removing personal details",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen action; errors are raised as PPGError and printed on one line."""
+    if args.survey_action == "list":
+        return _list(args)
+    return _export(args)
+
+
+def _list(args: argparse.Namespace) -> int:
+    surveys = SurveyStore(open_db(args)).list(include_old_versions=args.all_versions)
+    if not surveys:
+        print("There are no surveys yet.")
+        return 0
+    for survey in surveys:
+        print(
+            f"{survey.id:>4}  {survey.title} (version {survey.version}): "
+            f"{survey.response_count:,} responses"
+        )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    fmt = args.format or args.out.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValidationError("--format", "Choose csv or xlsx (or end --out with .csv or .xlsx).")
+    if not args.out.parent.exists():
+        raise ValidationError("--out", f"The folder {args.out.parent} does not exist.")
+    db = open_db(args)
+    survey = SurveyStore(db).find(args.survey)
+    frame = responses_frame(db, survey.id, full_text=args.full_text)
+    write_frame(frame, args.out, fmt, sheet_name="Responses")
+    AuditStore(db, "cli").record(
+        "export",
+        "survey_responses",
+        str(args.out),
+        {"survey_id": survey.id, "rows": len(frame), "format": fmt, "full_text": args.full_text},
+    )
+    print(
+        f"Wrote {len(frame):,} responses to '{survey.title}' (version {survey.version}) to "
+        f"{args.out}"
+    )
+    return 0
