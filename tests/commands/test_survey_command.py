@@ -62,7 +62,7 @@ def test_export_csv_by_title(
     assert list(frame[fft_column]) == ["Good", "Poor"]
     assert list(frame["Date collected"]) == ["05/01/2026", "06/01/2026"]
     assert list(frame["How collected"]) == ["Paper form", "Kiosk"]
-    assert frame.iloc[0, 5].startswith("'=")  # formula neutralised
+    assert str(frame.iloc[0, 5]).startswith("'=")  # formula neutralised
     assert "Wrote 2 responses" in capsys.readouterr().out
 
 
