@@ -152,3 +152,34 @@ def test_everything_is_drawn_inside_the_page_margins(
     for x, y in positions:
         assert MARGIN - 1 <= x <= width - MARGIN
         assert MARGIN - 1 <= y <= height - MARGIN
+
+
+def test_poster_command_writes_pdf_and_reports(
+    db: sqlite_utils.Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppg_desktop.cli import main
+
+    chosen = _done(db, "Chosen for the poster", "It was done.")
+    _done(db, "Another", "Also done.")
+    db.close()
+    out = tmp_path / "out" / "poster.pdf"
+    assert main(["poster", "--db", str(db_path), "--out", str(out), "--action", str(chosen)]) == 0
+    pages, text = _text(out)
+    assert pages == 1 and "Chosen for the poster" in text and "Another" not in text
+    assert "with 1 action(s)" in capsys.readouterr().out
+    assert main(["poster", "--db", str(db_path), "--out", str(out), "--action", "999"]) == 1
+    assert "cannot be found" in capsys.readouterr().err
+
+
+def test_actions_command_marks_overdue_in_words(
+    db: sqlite_utils.Database, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppg_desktop.cli import main
+
+    store = ActionStore(db)
+    store.create(title="Late thing", due_on="01/01/2026")
+    store.create(title="Fine thing", due_on="01/01/2099")
+    db.close()
+    assert main(["actions", "--db", str(db_path), "--overdue"]) == 0
+    out = capsys.readouterr().out
+    assert "OVERDUE Open due 01/01/2026: Late thing" in out and "Fine thing" not in out
