@@ -9,6 +9,7 @@ connection must not be shared between threads while the GUI is using it.
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -104,7 +105,19 @@ class Job(QObject):
         self.control.cancel()
 
 
-_RUNNING: set[Job] = set()  # keeps jobs (and their runnables) alive until they finish
+_RUNNING: set[Job] = set()  # jobs that have not reported back yet
+# Finished jobs are kept a while longer: a job reports back from inside `run()`, so its runnable
+# and signals must outlive the moment the GUI hears about it (freeing them then can crash).
+_RETIRED: list[tuple[float, Job]] = []
+RETIRE_AFTER_S = 30.0
+
+
+def _retire(job: Job) -> None:
+    now = time.monotonic()
+    _RUNNING.discard(job)
+    _RETIRED.append((now, job))
+    while _RETIRED and now - _RETIRED[0][0] > RETIRE_AFTER_S:
+        _RETIRED.pop(0)
 
 
 def run_job(
@@ -149,7 +162,7 @@ def run_job(
             dialog.reset()
             dialog.hide()
             dialog.deleteLater()
-        _RUNNING.discard(job)
+        _retire(job)
         job.done.emit()
 
     def succeeded(result: object) -> None:
@@ -175,7 +188,6 @@ def run_job(
     job.signals.failed.connect(failed)
     job.signals.cancelled.connect(cancelled)
     runnable = _Runnable(work, job.control, job.signals)
-    job.setProperty("runnable_ref", id(runnable))
     job._runnable = runnable  # type: ignore[attr-defined]
     _RUNNING.add(job)
     QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(runnable))

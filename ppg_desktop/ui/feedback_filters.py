@@ -1,0 +1,214 @@
+"""The filter bar of the Feedback screen: search, period (with presets), practice, theme, kind,
+status and sentiment. It only builds a FeedbackFilter; the screen does the searching."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppg_desktop.core.models import (
+    KIND_LABELS,
+    SENTIMENT_LABELS,
+    STATUS_LABELS,
+    FeedbackFilter,
+)
+from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.theme_store import ThemeStore
+from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.widgets import FlowLayout
+
+SEARCH_DELAY_MS = 300
+ANY_DATE = "any"
+CUSTOM = "custom"
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+class FeedbackFilterBar(QWidget):
+    """Emits `changed` (debounced for typing) whenever the filter changes."""
+
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._quiet = False
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search the comments (Ctrl+F)…")
+        self.search.setAccessibleName("Search the comments")
+        self.search.setClearButtonEnabled(True)
+        self.period = QComboBox()
+        self.period.setAccessibleName("Period")
+        self.period.addItem("Any date", ANY_DATE)
+        from ppg_desktop.core.periods import PRESETS
+
+        for key, label in PRESETS.items():
+            if key != "all_time":
+                self.period.addItem(label, key)
+        self.period.addItem("Choose dates…", CUSTOM)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addMonths(-1))
+        self.date_to = QDateEdit(today)
+        for edit, name in ((self.date_from, "From date"), (self.date_to, "To date")):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(name)
+            edit.setEnabled(False)
+        self.practice = self._combo("Practice", "All practices")
+        for practice in PracticeStore(ctx.db).list():
+            self.practice.addItem(
+                practice.name + ("" if practice.active else " (closed)"), practice.id
+            )
+        self.theme = self._combo("Theme", "All themes")
+        for theme in ThemeStore(ctx.db).list():
+            self.theme.addItem(theme.name, theme.slug)
+        self.kind = self._combo("Kind", "All kinds")
+        for key, label in KIND_LABELS.items():
+            self.kind.addItem(label, key)
+        self.status = self._combo("Status", "Any status")
+        for key, label in STATUS_LABELS.items():
+            self.status.addItem(label, key)
+        self.sentiment = self._combo("Sentiment", "Any sentiment")
+        for key, label in SENTIMENT_LABELS.items():
+            self.sentiment.addItem(label, key)
+        self.sentiment.addItem("Not known", "unknown")
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.setAccessibleName("Clear all filters")
+        self.period_note = QLabel()
+        self.period_note.setProperty("role", "muted")
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.period, 1)
+        top.addWidget(QLabel("from"))
+        top.addWidget(self.date_from)
+        top.addWidget(QLabel("to"))
+        top.addWidget(self.date_to)
+        chips = QWidget()
+        flow = FlowLayout(chips, spacing=8)
+        for widget in (
+            self.practice,
+            self.theme,
+            self.kind,
+            self.status,
+            self.sentiment,
+            self.clear_button,
+        ):
+            flow.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(chips)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.changed)
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.period.currentIndexChanged.connect(self._period_changed)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self._emit)
+        for combo in (self.practice, self.theme, self.kind, self.status, self.sentiment):
+            combo.currentIndexChanged.connect(self._emit)
+        self.clear_button.clicked.connect(self.clear)
+
+    def _combo(self, name: str, everything: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.setToolTip(name)
+        combo.addItem(everything, None)
+        return combo
+
+    def _emit(self, *_: object) -> None:
+        if not self._quiet:
+            self.changed.emit()
+
+    def _period_changed(self, *_: object) -> None:
+        key = self.period.currentData()
+        custom = key == CUSTOM
+        self.date_from.setEnabled(custom)
+        self.date_to.setEnabled(custom)
+        if key not in (ANY_DATE, CUSTOM):
+            from ppg_desktop.core.periods import preset_period
+
+            period = preset_period(str(key), self.ctx.db)
+            self._quiet = True
+            self.date_from.setDate(_qdate(period.start))
+            self.date_to.setDate(_qdate(period.end))
+            self._quiet = False
+        self._emit()
+
+    # --- the filter ------------------------------------------------------------------------------
+    def current_filter(self) -> FeedbackFilter:
+        """The FeedbackFilter the bar shows now."""
+        flt = FeedbackFilter(text=self.search.text().strip())
+        if self.period.currentData() != ANY_DATE:
+            flt.date_from = _pydate(self.date_from.date())
+            flt.date_to = _pydate(self.date_to.date())
+        for combo, attribute in (
+            (self.practice, "practice_ids"),
+            (self.theme, "theme_slugs"),
+            (self.kind, "kinds"),
+            (self.status, "statuses"),
+            (self.sentiment, "sentiments"),
+        ):
+            value = combo.currentData()
+            if value is not None:
+                setattr(flt, attribute, [value])
+        return flt
+
+    def set_filter(self, flt: FeedbackFilter) -> None:
+        """Show a filter chosen elsewhere (a dashboard click); emits `changed` once."""
+        self._quiet = True
+        self.search.blockSignals(True)
+        self.search.setText(flt.text)
+        self.search.blockSignals(False)
+        if flt.date_from or flt.date_to:
+            self.period.setCurrentIndex(self.period.findData(CUSTOM))
+            self.date_from.setDate(_qdate(flt.date_from or dt.date(2000, 1, 1)))
+            self.date_to.setDate(_qdate(flt.date_to or dt.date.today()))
+        else:
+            self.period.setCurrentIndex(0)
+        for combo, values in (
+            (self.practice, flt.practice_ids),
+            (self.theme, flt.theme_slugs),
+            (self.kind, flt.kinds),
+            (self.status, flt.statuses),
+            (self.sentiment, flt.sentiments),
+        ):
+            index = combo.findData(values[0]) if values else 0
+            combo.setCurrentIndex(max(index, 0))
+        self._quiet = False
+        self.changed.emit()
+
+    def clear(self) -> None:
+        self.set_filter(FeedbackFilter())
+
+    def describe(self) -> str:
+        """The active filters in words (for the count label)."""
+        flt = self.current_filter()
+        empty = FeedbackFilter()
+        parts = [
+            f.name
+            for f in dataclasses.fields(flt)
+            if getattr(flt, f.name) != getattr(empty, f.name)
+        ]
+        return "filtered" if parts else "all feedback"

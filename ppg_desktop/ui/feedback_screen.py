@@ -1,0 +1,309 @@
+"""The Feedback screen: filter and search the list, read and edit one item, act on many."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.models import STATUS_LABELS, FeedbackFilter
+from ppg_desktop.core.theme_store import ThemeStore
+from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.feedback_detail import FeedbackDetail
+from ppg_desktop.ui.feedback_filters import FeedbackFilterBar
+from ppg_desktop.ui.highlight import SearchHighlightDelegate
+from ppg_desktop.ui.messages import ask_yes_no
+from ppg_desktop.ui.models.feedback_table import TEXT_COLUMN, FeedbackTableModel
+from ppg_desktop.ui.operations import JobControl, run_job, with_worker_db
+from ppg_desktop.ui.style import set_role
+from ppg_desktop.ui.widgets import heading
+
+
+class FeedbackScreen(QWidget):
+    """Filters on top, the list on the left, the chosen item on the right."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.order_by, self.descending = "received_on", True
+        self.loading = False
+        self._generation = 0
+        self._undo_ids: list[int] = []
+
+        self.filters = FeedbackFilterBar(ctx)
+        self.filters.changed.connect(self.reload)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of items shown")
+        set_role(self.count_label, "heading")
+
+        self.model = FeedbackTableModel(lambda: FeedbackStore(ctx.db), self._theme_names())
+        self.model.sort_requested = self._sort
+        self.table = QTableView()
+        self.table.setAccessibleName("Feedback list")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((100, 150, 100, 110, 95, 160)):
+            self.table.setColumnWidth(column, width)
+        self.delegate = SearchHighlightDelegate(self.table)
+        self.table.setItemDelegateForColumn(TEXT_COLUMN, self.delegate)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.detail = FeedbackDetail(ctx)
+        self.detail.saved.connect(lambda feedback_id: self.model.invalidate([feedback_id]))
+
+        self._build_bulk_bar()
+        self._build_undo_bar()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.bulk_bar)
+        left_layout.addWidget(self.undo_bar)
+        left_layout.addWidget(self.table, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([640, 380])
+        self.splitter = splitter
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(heading("Feedback", role="title"))
+        title_row.addStretch(1)
+        title_row.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addLayout(title_row)
+        layout.addWidget(self.filters)
+        layout.addWidget(splitter, 1)
+        ctx.data_changed.connect(self._on_data_changed)
+        self.reload()
+
+    # --- building --------------------------------------------------------------------------------
+    def _theme_names(self) -> dict[str, str]:
+        return {t.slug: t.name for t in ThemeStore(self.ctx.db).list(include_archived=True)}
+
+    def _build_bulk_bar(self) -> None:
+        self.bulk_bar = QWidget()
+        row = QHBoxLayout(self.bulk_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.selection_label = QLabel("Nothing selected")
+        self.bulk_theme = QComboBox()
+        self.bulk_theme.setAccessibleName("Theme for the selected items")
+        for theme in ThemeStore(self.ctx.db).list():
+            self.bulk_theme.addItem(theme.name, theme.id)
+        self.bulk_tag_button = QPushButton("Tag selected")
+        self.bulk_tag_button.setAccessibleName("Tag the selected items with the theme")
+        self.bulk_status = QComboBox()
+        self.bulk_status.setAccessibleName("Status for the selected items")
+        for key, label in STATUS_LABELS.items():
+            self.bulk_status.addItem(label, key)
+        self.bulk_status_button = QPushButton("Set status")
+        self.bulk_status_button.setAccessibleName("Set the status of the selected items")
+        self.delete_button = QPushButton("Delete selected")
+        self.delete_button.setAccessibleName("Delete the selected items")
+        self.bulk_tag_button.clicked.connect(self.tag_selected)
+        self.bulk_status_button.clicked.connect(self.set_status_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        for widget in (
+            self.selection_label,
+            self.bulk_theme,
+            self.bulk_tag_button,
+            self.bulk_status,
+            self.bulk_status_button,
+            self.delete_button,
+        ):
+            row.addWidget(widget)
+        row.insertStretch(1, 1)
+        self._selection_changed()
+
+    def _build_undo_bar(self) -> None:
+        self.undo_bar = QFrame()
+        set_role(self.undo_bar, "undo-bar")
+        row = QHBoxLayout(self.undo_bar)
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        self.undo_button.setAccessibleName("Undo the delete")
+        self.undo_button.clicked.connect(self.undo)
+        close = QPushButton("Dismiss")
+        close.clicked.connect(self.undo_bar.hide)
+        row.addWidget(self.undo_label, 1)
+        row.addWidget(self.undo_button)
+        row.addWidget(close)
+        self.undo_bar.hide()
+
+    # --- loading ---------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Fetch the ids matching the filter (in the background) and show them."""
+        flt = self.filters.current_filter()
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        self.count_label.setText("Searching…")
+        order_by, descending = self.order_by, self.descending
+
+        def work(db: sqlite_utils.Database, control: JobControl) -> list[int]:
+            return FeedbackStore(db).list_ids(flt, order_by=order_by, descending=descending)
+
+        def done(ids: Any) -> None:
+            if generation == self._generation:
+                self._show_ids(list(ids), flt)
+
+        def failed(message: str) -> None:
+            if generation == self._generation:
+                self.loading = False
+                self.count_label.setText(f"⚠ {message}")
+
+        run_job(with_worker_db(self.ctx, work), done, on_error=failed)
+
+    def _show_ids(self, ids: list[int], flt: FeedbackFilter) -> None:
+        current = self.detail.item.id if self.detail.item else None
+        self.model.set_ids(ids)
+        self.delegate.query = flt.text
+        self.detail.highlight(flt.text)
+        count = len(ids)
+        noun = "item" if count == 1 else "items"
+        self.count_label.setText(f"{count:,} {noun} ({self.filters.describe()})")
+        row = self.model.row_of(current) if current is not None else -1
+        if row < 0 and ids:
+            row = 0
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        else:
+            self.detail.show_item(None)
+        self.loading = False
+
+    def _sort(self, key: str, descending: bool) -> None:
+        self.order_by, self.descending = key, descending
+        self.reload()
+
+    def _on_data_changed(self, topic: str) -> None:
+        if topic in ("feedback", "themes", "practices"):
+            self.model.theme_names = self._theme_names()
+            self.model.invalidate()
+            if topic == "feedback" and not self.detail.has_unsaved_changes():
+                self.reload()
+
+    # --- selection -------------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.ids[row] for row in rows if row < len(self.model.ids)]
+
+    def _current_changed(self, current: Any, _previous: Any) -> None:
+        if self.detail.has_unsaved_changes() and ask_yes_no(
+            self,
+            "Save your changes?",
+            "You changed the item you were reading. Save the changes?",
+            yes="Save them",
+            no="Throw them away",
+        ):
+            self.detail.save()
+        item = self.model.item(current.row()) if current.isValid() else None
+        self.detail.show_item(item.id if item else None)
+
+    def _selection_changed(self, *_: object) -> None:
+        count = len(self.table.selectionModel().selectedRows()) if self.table.model() else 0
+        self.selection_label.setText(f"{count:,} selected" if count else "Nothing selected")
+        for widget in (self.bulk_tag_button, self.bulk_status_button, self.delete_button):
+            widget.setEnabled(count > 0)
+
+    # --- actions ---------------------------------------------------------------------------------
+    def tag_selected(self) -> None:
+        ids = self.selected_ids()
+        theme_id = self.bulk_theme.currentData()
+        if ids and theme_id is not None:
+            ThemeStore(self.ctx.db, self.ctx.actor).tag_many(ids, int(theme_id))
+            self._after_bulk(ids, f"Tagged {len(ids):,} with {self.bulk_theme.currentText()}.")
+
+    def set_status_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            FeedbackStore(self.ctx.db, self.ctx.actor).set_status(
+                ids, self.bulk_status.currentData()
+            )
+            self._after_bulk(ids, f"Set {len(ids):,} to {self.bulk_status.currentText()}.")
+
+    def delete_selected(self) -> None:
+        """Hide the selected items at once; the undo bar (or Ctrl+Z) brings them back."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        FeedbackStore(self.ctx.db, self.ctx.actor).soft_delete(ids)
+        self._undo_ids = ids
+        noun = "item" if len(ids) == 1 else "items"
+        self.undo_label.setText(f"Deleted {len(ids):,} {noun}.")
+        self.undo_bar.show()
+        self.ctx.notify("feedback")
+
+    def undo(self) -> None:
+        """Bring back the items just deleted."""
+        if not self._undo_ids:
+            return
+        FeedbackStore(self.ctx.db, self.ctx.actor).restore(self._undo_ids)
+        count = len(self._undo_ids)
+        self._undo_ids = []
+        self.undo_bar.hide()
+        self.count_label.setText(f"Restored {count:,}.")
+        self.ctx.notify("feedback")
+
+    def _after_bulk(self, ids: list[int], message: str) -> None:
+        self.model.invalidate(ids)
+        self.detail.show_item(self.detail.item.id if self.detail.item else None)
+        self.selection_label.setText(message)
+        self.ctx.notify("feedback")
+
+    # --- hooks used by the main window -----------------------------------------------------------
+    def focus_search(self) -> None:
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
+
+    def save(self) -> None:
+        self.detail.save()
+
+    def apply_filter(self, flt: object) -> None:
+        if isinstance(flt, FeedbackFilter):
+            self.filters.set_filter(flt)
+
+    def confirm_leave(self) -> bool:
+        """Before the app closes: offer to save an edited item."""
+        if self.detail.has_unsaved_changes() and ask_yes_no(
+            self,
+            "Save your changes?",
+            "You changed the item you were reading. Save the changes?",
+            yes="Save them",
+            no="Throw them away",
+        ):
+            return self.detail.save()
+        return True
