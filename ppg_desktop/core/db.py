@@ -37,6 +37,7 @@ def _raw_connect(path: str, passphrase: str | None) -> sqlite3.Connection:
         import sqlcipher3  # loaded only for encrypted databases
 
         conn = cast(sqlite3.Connection, sqlcipher3.connect(path, check_same_thread=False))
+        conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is explained, not logged
         conn.execute(f"PRAGMA key = {_quote_passphrase(passphrase)}")
         return conn
     return sqlite3.connect(path, check_same_thread=False)
