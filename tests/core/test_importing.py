@@ -408,5 +408,5 @@ def test_read_source_reports_missing_and_old_excel_files(tmp_path: Path) -> None
         read_source(tmp_path / "missing.csv")
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(UnreadableFile, match="save it as .xlsx or CSV"):
+    with pytest.raises(UnreadableFile, match=r"save it as \.xlsx or CSV"):
         read_source(old)
