@@ -15,6 +15,7 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 # Dark, well-separated shades that stay distinct when printed in grey; dashes and markers do the
 # real work in black-and-white.
@@ -27,6 +28,18 @@ BAR_FILL = colors.HexColor("#4d4d4d")
 def short_label(text: str, limit: int) -> str:
     """A label cut to `limit` characters with an ellipsis, so it never runs into the chart."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """A name on at most two lines of about `width` characters (the second cut if need be)."""
+    if len(text) <= width:
+        return [text]
+    words, first = text.split(), ""
+    while words and len(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:
+        return [short_label(text, width)]
+    return [first, short_label(" ".join(words), width)]
 
 
 def nice_max(value: float) -> tuple[float, float]:
@@ -43,9 +56,13 @@ def theme_bar_chart(
     names: Sequence[str], counts: Sequence[int], width: float, *, font_size: float = 9
 ) -> Drawing:
     """Themes as horizontal bars, largest at the top, each bar labelled with its count."""
+    names = [short_label(str(n), 40) for n in names]
     rows = max(len(names), 1)
     bar_space = font_size * 2.1
-    label_width = min(width * 0.42, font_size * 0.55 * max((len(n) for n in names), default=8))
+    label_width = min(
+        width * 0.42,
+        max((stringWidth(n, "Helvetica", font_size) for n in names), default=font_size * 4),
+    )
     height = rows * bar_space + font_size * 3
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
@@ -115,8 +132,15 @@ def trend_line_chart(
     height: float | None = None,
 ) -> Drawing:
     """One line per theme over the months, each with its own dash and marker, named at its end."""
-    label_chars = 22
-    label_width = font_size * 0.55 * min(label_chars, max((len(n) for n in series), default=4))
+    label_chars = 26 if font_size < 12 else 15
+    label_width = max(
+        (
+            stringWidth(line, "Helvetica", font_size)
+            for n in series
+            for line in wrap_label(n, label_chars)
+        ),
+        default=font_size * 3,
+    )
     height = height or width * 0.55
     drawing = Drawing(width, height)
     plot = LinePlot()
@@ -140,13 +164,17 @@ def trend_line_chart(
     plot.yValueAxis.gridStrokeDashArray = (1, 2)
     plot.xValueAxis.valueMin = 0
     plot.xValueAxis.valueMax = max(count - 1, 1)
-    # Every month is labelled in normal print; in large print every other month, so none overlap.
-    every = 1 if font_size * 2.6 * count <= plot.width else 2
+    # Month labels lie flat when there is room, slant when there is not, and only every second
+    # (or third) month is named when even slanted labels would collide.
+    step_width = plot.width / max(count - 1, 1)
+    flat_width = stringWidth("May 26", "Helvetica", font_size - 1) + font_size
+    slanted = step_width < flat_width
+    every = max(1, math.ceil(font_size * 1.5 / step_width)) if slanted else 1
     plot.xValueAxis.valueSteps = list(range(0, count, every))
     plot.xValueAxis.labels.fontName = "Helvetica"
     plot.xValueAxis.labels.fontSize = font_size - 1
-    plot.xValueAxis.labels.angle = 45 if every == 1 and count > 8 else 0
-    plot.xValueAxis.labels.boxAnchor = "ne" if plot.xValueAxis.labels.angle else "n"
+    plot.xValueAxis.labels.angle = 45 if slanted else 0
+    plot.xValueAxis.labels.boxAnchor = "ne" if slanted else "n"
     plot.xValueAxis.labelTextFormat = lambda v: (
         month_label(months[int(v)]) if 0 <= int(v) < len(months) else ""
     )
@@ -179,9 +207,11 @@ def _label_line_ends(
     if not series:
         return
     ends = [plot.y + (list(v)[-1] if len(v) else 0) / top * plot.height for v in series.values()]
-    spread = _spread(ends, font_size * 1.15, plot.y, plot.y + plot.height)
+    wrapped = [wrap_label(name, label_chars) for name in series]
+    gap = font_size * 1.15 * max(len(lines) for lines in wrapped)
+    spread = _spread(ends, gap, plot.y, plot.y + plot.height)
     x_end = plot.x + plot.width
-    for index, (name, y_line, y_label) in enumerate(zip(series, ends, spread, strict=True)):
+    for index, (lines, y_line, y_label) in enumerate(zip(wrapped, ends, spread, strict=True)):
         colour = colors.HexColor(LINE_COLOURS[index % len(LINE_COLOURS)])
         drawing.add(
             Line(
@@ -199,13 +229,14 @@ def _label_line_ends(
         marker.fillColor = colour
         marker.strokeColor = colour
         drawing.add(marker)
-        drawing.add(
-            String(
-                x_end + font_size * 2.3,
-                y_label - font_size * 0.35,
-                short_label(name, label_chars),
-                fontName="Helvetica",
-                fontSize=font_size,
-                fillColor=colors.black,
+        for row, line in enumerate(lines):
+            drawing.add(
+                String(
+                    x_end + font_size * 2.3,
+                    y_label - font_size * 0.35 - row * font_size * 1.1,
+                    line,
+                    fontName="Helvetica",
+                    fontSize=font_size,
+                    fillColor=colors.black,
+                )
             )
-        )

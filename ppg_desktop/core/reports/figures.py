@@ -18,11 +18,12 @@ import sqlite_utils
 
 from ppg_desktop.core import analysis
 from ppg_desktop.core.action_store import ActionStore
-from ppg_desktop.core.analysis import Kpi
+from ppg_desktop.core.analysis import SMALL_COUNT, Kpi
 from ppg_desktop.core.models import Action
 from ppg_desktop.core.periods import Period
 from ppg_desktop.core.reports.quotes import Quote, choose_quotes
 from ppg_desktop.core.survey_templates import (
+    FFT_POSITIVE,
     PHONE_EASE_CODE,
     PHONE_EASY,
     PHONE_NOT_TRIED,
@@ -46,6 +47,26 @@ class QuestionResult:
     kind: str
     answered: int
     counts: list[tuple[str, int]]  # in the question's own option order; empty for free text
+    code: str | None = None
+
+    def headline(self) -> str:
+        """The one figure people look for: FFT % positive, or % easy to get through by phone."""
+        values = dict(self.counts)
+        if self.kind == "fft":
+            part, whole, what = (
+                sum(values.get(a, 0) for a in FFT_POSITIVE),
+                self.answered,
+                ("positive (very good or good)"),
+            )
+        elif self.code == PHONE_EASE_CODE:
+            part = sum(values.get(a, 0) for a in PHONE_EASY)
+            whole = self.answered - sum(values.get(a, 0) for a in PHONE_NOT_TRIED)
+            what = "found it easy (of those who had tried)"
+        else:
+            return ""
+        if whole < SMALL_COUNT:
+            return f"{part} of {whole} {what}: too few answers for a percentage."
+        return f"{part * 100 / whole:.0f}% {what}: {part:,} of {whole:,}."
 
 
 @dataclass(frozen=True)
@@ -155,7 +176,7 @@ def survey_results(
     results = []
     for survey_id, title, version, responses in surveys:
         questions = db.execute(
-            "SELECT id, position, kind, text, options FROM survey_questions WHERE survey_id = ?"
+            "SELECT id, position, kind, text, options, code FROM survey_questions WHERE survey_id = ?"
             " ORDER BY position",
             [survey_id],
         ).fetchall()
@@ -175,8 +196,10 @@ def survey_results(
                 version,
                 responses,
                 [
-                    _question_result(position, kind, text, options, answers.get(question_id, {}))
-                    for question_id, position, kind, text, options in questions
+                    _question_result(
+                        position, kind, text, options, answers.get(question_id, {}), code
+                    )
+                    for question_id, position, kind, text, options, code in questions
                 ],
             )
         )
@@ -184,11 +207,16 @@ def survey_results(
 
 
 def _question_result(
-    position: int, kind: str, text: str, options_json: str, values: dict[str, int]
+    position: int,
+    kind: str,
+    text: str,
+    options_json: str,
+    values: dict[str, int],
+    code: str | None = None,
 ) -> QuestionResult:
     answered = sum(values.values())
     if kind not in CHOICE_KINDS:
-        return QuestionResult(position, text, kind, answered, [])
+        return QuestionResult(position, text, kind, answered, [], code)
     from ppg_desktop.core.survey_templates import FFT_OPTIONS, YES_NO_OPTIONS
 
     options: list[str] = {
@@ -202,7 +230,7 @@ def _question_result(
         picked = json.loads(value) if kind == "multi" and value.startswith("[") else [value]
         for option in picked:
             counts[option] = counts.get(option, 0) + n
-    return QuestionResult(position, text, kind, answered, list(counts.items()))
+    return QuestionResult(position, text, kind, answered, list(counts.items()), code)
 
 
 def pack_actions(

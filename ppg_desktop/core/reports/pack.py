@@ -127,7 +127,17 @@ class _PackDocument(BaseDocTemplate):
             author="PPG Desk",
             subject="PPG meeting pack",
         )
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         self._should_cancel = should_cancel
         self.headings: list[str] = []

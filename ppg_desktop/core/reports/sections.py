@@ -159,22 +159,18 @@ def key_figures_section(figures: PackFigures, style: PackStyle) -> list[Flowable
             ]
         )
     rising = next((k for k in figures.kpis if k.key == "rising_theme"), None)
-    if rising is not None:
-        value = (
-            f"{rising.detail}: {rising.value_text()}"
-            if rising.current is not None
-            else (rising.detail)
-        )
-        change = rising.change_text if rising.current is not None else "–"
+    if rising is not None and rising.current is not None:
         rows.append(
             [
-                rising.label,
-                value,
-                format_value(rising.previous, "count") if rising.current else "–",
-                change,
+                f"{rising.label}: {rising.detail}",
+                rising.value_text(),
+                format_value(rising.previous, "count"),
+                rising.change_text,
             ]
         )
-    widths = _fractions(style, 30, 21, 21, 28)
+    elif rising is not None:
+        rows.append([rising.label, rising.detail, "–", "–"])
+    widths = _fractions(style, 28, 18, 19, 35)
     return [
         _h1("Key figures", style),
         _p(
@@ -217,6 +213,7 @@ def themes_section(figures: PackFigures, style: PackStyle) -> list[Flowable]:
         )
     )
     items.append(Spacer(1, style.body_size))
+    items.append(CondPageBreak(style.body_size * 16))
     items.append(_p("By CQC key question", style, "h2"))
     widths = _fractions(style, 40, 16, 16, 28)
     for cqc, cqc_label in CQC_LABELS.items():
@@ -274,12 +271,17 @@ def trends_section(figures: PackFigures, style: PackStyle) -> list[Flowable]:
         )
     )
     items.append(Spacer(1, style.body_size))
-    rows: list[list[Any]] = [["Month", *series.keys()]]
-    for index, month in enumerate(months):
-        rows.append([month_label(month), *(f"{values[index]:,}" for values in series.values())])
-    first = 1.6 if len(series) > 3 else 1.2
-    items.append(CondPageBreak(style.body_size * 10))
-    items.append(_table(rows, style, _fractions(style, first, *([1.0] * len(series)))))
+    # Large print puts three themes per table so that headings are not broken mid-word.
+    per_table = 3 if style.large_print else 5
+    names = list(series)
+    for first in range(0, len(names), per_table):
+        chunk = names[first : first + per_table]
+        rows: list[list[Any]] = [["Month", *chunk]]
+        for index, month in enumerate(months):
+            rows.append([month_label(month), *(f"{series[n][index]:,}" for n in chunk)])
+        items.append(CondPageBreak(style.body_size * 10))
+        items.append(_table(rows, style, _fractions(style, 0.8, *([1.0] * len(chunk)))))
+        items.append(Spacer(1, style.body_size))
     return items
 
 
@@ -291,6 +293,7 @@ def practice_section(figures: PackFigures, style: PackStyle) -> list[Flowable]:
         items.append(_p("There are no practices set up yet.", style))
         return items
     rows: list[list[Any]] = [["Practice", "Received", "Complaints", "Compliments", "% negative"]]
+    lines: list[str] = []
     for _, row in frame.iterrows():
         received = int(row["received"])
         pct = row["percent_negative"]
@@ -307,7 +310,15 @@ def practice_section(figures: PackFigures, style: PackStyle) -> list[Flowable]:
                 negative,
             ]
         )
-    items.append(_table(rows, style, _fractions(style, 34, 15, 16, 17, 18)))
+        lines.append(
+            f"<b>{escape(str(row['practice']))}</b>: {received:,} received, "
+            f"{int(row['complaints']):,} complaints, {int(row['compliments']):,} compliments, "
+            f"% negative: {negative}."
+        )
+    if style.large_print:  # a five-column table would break its headings mid-word at 16 pt
+        items += [Paragraph(line, style["bullet"], bulletText="•") for line in lines]
+    else:
+        items.append(_table(rows, style, _fractions(style, 34, 15, 16, 17, 18)))
     return items
 
 
@@ -486,9 +497,13 @@ def story(figures: PackFigures, style: PackStyle) -> list[Flowable]:
         actions_section,
         about_section,
     ]
+    # These follow on the same page when there is room; the others start a new page.
+    flowing = [practice_section, about_section]
+    if not style.large_print:
+        flowing.append(key_figures_section)
     items = cover(figures, style) + contents(style)
     for index, build in enumerate(parts):
-        if index and build not in (key_figures_section, practice_section, about_section):
+        if index and build not in flowing:
             items.append(PageBreak())
         elif index:
             items.append(CondPageBreak(style.body_size * 14))

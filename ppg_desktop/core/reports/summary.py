@@ -41,12 +41,22 @@ def _volume_sentence(figures: PackFigures) -> str:
     )
 
 
+def _moved(now: int, before: int) -> str:
+    """'down 17 from 408 (-4%)', 'up 1 from 158 (+1%)' or 'the same as before (12)'."""
+    if now == before:
+        return f"the same as before ({before:,})"
+    word = "up" if now > before else "down"
+    return f"{word} {abs(now - before):,} from {before:,}{_change_pct(now, before)}"
+
+
 def _kinds_sentence(figures: PackFigures) -> str:
     complaints, compliments = figures.kpi("complaints"), figures.kpi("compliments")
+    c_now, c_before = int(complaints.current or 0), int(complaints.previous or 0)
+    p_now, p_before = int(compliments.current or 0), int(compliments.previous or 0)
     return (
-        f"There {'was' if int(complaints.current or 0) == 1 else 'were'} "
-        f"{_plural(complaints.current, 'complaint')} ({complaints.change_text}) and "
-        f"{_plural(compliments.current, 'compliment')} ({compliments.change_text})."
+        f"There {'was' if c_now == 1 else 'were'} {_plural(c_now, 'complaint')}, "
+        f"{_moved(c_now, c_before)}, and {_plural(p_now, 'compliment')}, "
+        f"{_moved(p_now, p_before)}."
     )
 
 
@@ -57,10 +67,16 @@ def _theme_sentences(figures: PackFigures) -> list[str]:
     top = ranked.iloc[0]
     top_name, top_now, top_before = str(top["name"]), int(top["count"]), int(top["previous"])
     sentences = []
+    was_top = str(figures.themes.sort_values("previous", ascending=False).iloc[0]["name"])
     if top_now > top_before:
+        ending = (
+            "and it is still the most common theme"
+            if was_top == top_name
+            else "and it is now the most common theme"
+        )
         sentences.append(
             f"Mentions of {top_name.lower()} rose from {top_before:,} to {top_now:,}"
-            f"{_change_pct(top_now, top_before)} and it is now the most common theme."
+            f"{_change_pct(top_now, top_before)} {ending}."
         )
     else:
         sentences.append(
