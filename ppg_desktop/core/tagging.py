@@ -29,10 +29,7 @@ from ppg_desktop.core.tagging_rules import (
     CompiledTheme,
     Hit,
     Matcher,
-    Phrase,
-    Token,
     compile_theme,
-    entry_hits,
 )
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.paths import resources_dir
@@ -71,6 +68,7 @@ class Taxonomy:
     def __init__(self, themes: Sequence[CompiledTheme]) -> None:
         self.themes = list(themes)
         self.matcher = Matcher(self.themes)
+        self._with_patterns = [i for i, theme in enumerate(self.themes) if theme.patterns]
 
     @property
     def slugs(self) -> list[str]:
@@ -81,11 +79,36 @@ class Taxonomy:
         """Themes whose keywords add up to their threshold in this text, best first."""
         if not text or not text.strip():
             return []
-        tokens = self.matcher.tokens(text)
-        found = self.matcher.phrase_hits(tokens)
+        matcher = self.matcher
+        tokens = matcher.tokens(text)
+        found = matcher.phrase_hits(tokens)
+        hits: dict[int, list[Hit]] = {}
+        blocked: dict[int, list[tuple[int, int]]] = {}
+        seen_rules: set[int] = set()
+        for phrase_id in found:
+            for rule_number in matcher.owners.get(phrase_id, ()):
+                if rule_number in seen_rules:
+                    continue
+                seen_rules.add(rule_number)
+                rule = matcher.rules[rule_number]
+                for first, last in matcher.rule_hits(rule, found, tokens):
+                    span = (tokens[first].start, tokens[last].end)
+                    if rule.exclude:
+                        blocked.setdefault(rule.theme, []).append(span)
+                    else:
+                        hits.setdefault(rule.theme, []).append(Hit(rule.source, rule.weight, *span))
+        for theme_number in self._with_patterns:
+            for pattern, weight, source in self.themes[theme_number].patterns:
+                for regex_hit in pattern.finditer(text):
+                    if regex_hit.end() > regex_hit.start():
+                        hits.setdefault(theme_number, []).append(
+                            Hit(source, weight, regex_hit.start(), regex_hit.end())
+                        )
         matches = []
-        for theme in self.themes:
-            match = self._match_theme(theme, text, tokens, found)
+        for theme_number, theme_hits in hits.items():
+            match = self._match_theme(
+                self.themes[theme_number], text, theme_hits, blocked.get(theme_number, [])
+            )
             if match is not None:
                 matches.append(match)
         matches.sort(key=lambda m: (-m.score, m.slug))
@@ -93,30 +116,20 @@ class Taxonomy:
 
     @staticmethod
     def _match_theme(
-        theme: CompiledTheme,
-        text: str,
-        tokens: list[Token],
-        found: dict[Phrase, list[tuple[int, int]]],
+        theme: CompiledTheme, text: str, hits: list[Hit], blocked: list[tuple[int, int]]
     ) -> ThemeMatch | None:
-        hits: list[Hit] = []
-        for entry in theme.entries:
-            for first, last in entry_hits(entry, found, tokens):
-                hits.append(Hit(entry.source, entry.weight, tokens[first].start, tokens[last].end))
-        for pattern, weight, source in theme.patterns:
-            for regex_hit in pattern.finditer(text):
-                if regex_hit.end() > regex_hit.start():
-                    hits.append(Hit(source, weight, regex_hit.start(), regex_hit.end()))
-        if not hits:
-            return None
-        if theme.exclusions:
-            blocked = [
-                (tokens[first].start, tokens[last].end)
-                for entry in theme.exclusions
-                for first, last in entry_hits(entry, found, tokens)
-            ]
+        """Sum the weights of the different entries found (outside exclusions) for one theme."""
+        if blocked:
             hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in blocked)]
-        weights: dict[str, float] = {}
+        # One stretch of text counts once, at its best weight, however many entries match it
+        # (e.g. "ring" and "ringing" both find "ringing").
+        best_at: dict[tuple[int, int], Hit] = {}
         for hit in hits:
+            held = best_at.get((hit.start, hit.end))
+            if held is None or hit.weight > held.weight:
+                best_at[(hit.start, hit.end)] = hit
+        weights: dict[str, float] = {}
+        for hit in best_at.values():
             weights[hit.source] = max(weights.get(hit.source, 0.0), hit.weight)
         total = sum(weights.values())
         if total < theme.threshold:

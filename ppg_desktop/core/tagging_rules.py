@@ -15,7 +15,8 @@ Keyword syntax (what a chair types, one entry per line in the theme editor):
 
 Text is matched word by word after a light clean-up: case is ignored, American spellings and
 common typos are mapped to the British spelling (canceled, perscription, recieve, apointment),
-and a word of seven letters or more that is one slip away from a keyword counts as that keyword.
+and a word of seven letters or more that is one slip away from a keyword (a letter missing,
+added or swapped with its neighbour) counts as that keyword.
 
 A theme's `rules` object (JSON, stored in themes.rules) can add to its keywords:
 
@@ -32,10 +33,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ppg_desktop.paths import resources_dir
 
@@ -44,8 +45,7 @@ STRONG_WEIGHT = 2.0
 WEAK_WEIGHT = 0.5
 FUZZY_MIN_LENGTH = 7
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_SENTENCE_BREAK = re.compile(r"[.!?;\n]")
+_TOKEN_OR_BREAK = re.compile(r"([^\W_]+(?:['’][^\W_]+)*)|[.!?;\n]+")
 _WEIGHT_SUFFIX = re.compile(r"\s\^\s*(\d+(?:\.\d+)?)\s*$")
 _NEAR = re.compile(r"\s~(\d*)\s")
 _IZE = re.compile(r"(?<=..)iz(e|ed|es|er|ers|ing|ation|ations)$")
@@ -128,8 +128,7 @@ def inflections(word: str) -> set[str]:
     return forms
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One word of the text: its cleaned form, where it is, and which sentence it is in."""
 
     word: str
@@ -277,48 +276,78 @@ class Hit:
     end: int
 
 
+@dataclass(frozen=True)
+class Rule:
+    """An entry of one theme, with its phrases replaced by their index numbers in the matcher."""
+
+    theme: int
+    source: str
+    weight: float
+    phrase_ids: tuple[int, ...]
+    window: int
+    exclude: bool
+
+
 @dataclass
 class Matcher:
     """All themes' phrases indexed by their first word, so a text is read once."""
 
     themes: list[CompiledTheme]
-    by_word: dict[str, list[Phrase]] = field(default_factory=dict)
-    by_prefix: dict[str, list[Phrase]] = field(default_factory=dict)
-    by_number: list[Phrase] = field(default_factory=list)
+    phrases: list[Phrase] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    owners: dict[int, list[int]] = field(default_factory=dict)  # phrase id -> rule numbers
+    by_word: dict[str, list[int]] = field(default_factory=dict)
+    by_prefix: dict[str, list[int]] = field(default_factory=dict)
+    by_number: list[int] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
     fuzzy_index: dict[str, str] = field(default_factory=dict)
     _clean_cache: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        seen: set[Phrase] = set()
-        for theme in self.themes:
+        numbers: dict[Phrase, int] = {}
+        for theme_number, theme in enumerate(self.themes):
             for entry in (*theme.entries, *theme.exclusions):
+                ids = []
                 for phrase in entry.parts:
-                    if phrase in seen:
-                        continue
-                    seen.add(phrase)
-                    self._index(phrase)
+                    if phrase not in numbers:
+                        numbers[phrase] = len(self.phrases)
+                        self.phrases.append(phrase)
+                        self._index(phrase, numbers[phrase])
+                    ids.append(numbers[phrase])
+                rule_number = len(self.rules)
+                self.rules.append(
+                    Rule(
+                        theme_number,
+                        entry.source,
+                        entry.weight,
+                        tuple(ids),
+                        entry.window,
+                        entry.exclude,
+                    )
+                )
+                for phrase_id in set(ids):
+                    self.owners.setdefault(phrase_id, []).append(rule_number)
         self._build_fuzzy()
 
-    def _index(self, phrase: Phrase) -> None:
+    def _index(self, phrase: Phrase, phrase_id: int) -> None:
         head = phrase[0]
         if head.number:
-            self.by_number.append(phrase)
+            self.by_number.append(phrase_id)
         elif head.prefix:
-            self.by_prefix.setdefault(head.prefix[:3], []).append(phrase)
+            self.by_prefix.setdefault(head.prefix[:3], []).append(phrase_id)
         else:
             for form in head.forms:
-                self.by_word.setdefault(form, []).append(phrase)
+                self.by_word.setdefault(form, []).append(phrase_id)
         for element in phrase:
             self.vocabulary |= element.forms
 
     def _build_fuzzy(self) -> None:
-        """Single-deletion neighbours of long keyword forms (finds one-letter slips)."""
+        """Long keyword forms with one letter left out (finds "apointment", "recieve" slips)."""
         ambiguous: set[str] = set()
         for form in self.vocabulary:
             if len(form) < FUZZY_MIN_LENGTH or not form.isalpha():
                 continue
-            for key in {form} | {form[:i] + form[i + 1 :] for i in range(len(form))}:
+            for key in {form[:i] + form[i + 1 :] for i in range(1, len(form))}:
                 if key in self.fuzzy_index and self.fuzzy_index[key] != form:
                     ambiguous.add(key)
                 self.fuzzy_index[key] = form
@@ -343,60 +372,85 @@ class Matcher:
         return word
 
     def _fuzzy(self, word: str) -> str:
-        """The keyword form one edit away (same first letter), or the word itself."""
-        for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
-            found = self.fuzzy_index.get(key)
-            if found is not None and found[0] == word[0]:
-                return found
+        """The keyword form this word is one slip away from, or the word itself.
+
+        A slip is a missing letter, an extra letter or two letters swapped, never the first
+        letter; a different letter in place of another is not a slip ("spotted" is not "slotted").
+        """
+        found = self.fuzzy_index.get(word)
+        if found is not None:
+            return found
+        vocabulary = self.vocabulary
+        for i in range(1, len(word)):
+            shorter = word[:i] + word[i + 1 :]
+            if shorter in vocabulary:
+                return shorter
+            if i + 1 < len(word):
+                swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                if swapped in vocabulary:
+                    return swapped
         return word
 
     def tokens(self, text: str) -> list[Token]:
         """The text's words, cleaned, with their character spans and sentence numbers."""
         result: list[Token] = []
         sentence = 0
-        previous_end = 0
-        for found in _TOKEN.finditer(text):
-            start = found.start()
-            if _SENTENCE_BREAK.search(text, previous_end, start):
+        cache = self._clean_cache
+        for found in _TOKEN_OR_BREAK.finditer(text):
+            raw = found.group(1)
+            if raw is None:
                 sentence += 1
-            result.append(Token(self._clean(found.group(0)), start, found.end(), sentence))
-            previous_end = found.end()
+                continue
+            word = cache.get(raw)
+            if word is None:
+                word = self._clean(raw)
+            result.append(Token(word, found.start(), found.end(), sentence))
         return result
 
-    def phrase_hits(self, tokens: list[Token]) -> dict[Phrase, list[tuple[int, int]]]:
-        """Every occurrence of every indexed phrase, as inclusive token ranges."""
-        hits: dict[Phrase, list[tuple[int, int]]] = {}
+    def phrase_hits(self, tokens: list[Token]) -> dict[int, list[tuple[int, int]]]:
+        """Every occurrence of every indexed phrase, as inclusive token ranges by phrase id."""
+        hits: dict[int, list[tuple[int, int]]] = {}
         count = len(tokens)
+        phrases = self.phrases
         for i, token in enumerate(tokens):
             word = token.word
-            candidates: list[Phrase] = list(self.by_word.get(word, ()))
+            candidates = self.by_word.get(word, ())
             if self.by_number and (word[:1].isdigit() or word in _NUMBER_WORDS):
-                candidates += self.by_number
+                candidates = [*candidates, *self.by_number]
             if self.by_prefix:
-                candidates += [
-                    p for p in self.by_prefix.get(word[:3], ()) if word.startswith(p[0].prefix)
+                prefixed = [
+                    p
+                    for p in self.by_prefix.get(word[:3], ())
+                    if word.startswith(phrases[p][0].prefix)
                 ]
-            for phrase in candidates:
-                last = i + len(phrase) - 1
-                if last >= count or tokens[last].sentence != token.sentence:
-                    continue
-                if all(phrase[k].accepts(tokens[i + k].word) for k in range(1, len(phrase))):
-                    hits.setdefault(phrase, []).append((i, last))
+                if prefixed:
+                    candidates = [*candidates, *prefixed]
+            for phrase_id in candidates:
+                phrase = phrases[phrase_id]
+                size = len(phrase)
+                if size > 1:
+                    last = i + size - 1
+                    if last >= count or tokens[last].sentence != token.sentence:
+                        continue
+                    if not all(phrase[k].accepts(tokens[i + k].word) for k in range(1, size)):
+                        continue
+                    hits.setdefault(phrase_id, []).append((i, last))
+                else:
+                    hits.setdefault(phrase_id, []).append((i, i))
         return hits
 
-
-def entry_hits(
-    entry: Entry, found: dict[Phrase, list[tuple[int, int]]], tokens: list[Token]
-) -> Iterable[tuple[int, int]]:
-    """Token ranges where one entry matched (a near entry needs both parts close together)."""
-    if len(entry.parts) == 1:
-        yield from found.get(entry.parts[0], ())
-        return
-    left, right = found.get(entry.parts[0], ()), found.get(entry.parts[1], ())
-    for a_first, a_last in left:
-        for b_first, b_last in right:
-            if tokens[a_first].sentence != tokens[b_first].sentence:
-                continue
-            gap = b_first - a_last - 1 if b_first > a_last else a_first - b_last - 1
-            if 0 <= gap <= entry.window:
-                yield min(a_first, b_first), max(a_last, b_last)
+    def rule_hits(
+        self, rule: Rule, found: dict[int, list[tuple[int, int]]], tokens: list[Token]
+    ) -> list[tuple[int, int]]:
+        """Token ranges where one rule matched (a near rule needs both parts close together)."""
+        if len(rule.phrase_ids) == 1:
+            return found.get(rule.phrase_ids[0], [])
+        result = []
+        for a_first, a_last in found.get(rule.phrase_ids[0], ()):
+            for b_first, b_last in found.get(rule.phrase_ids[1], ()):
+                if tokens[a_first].sentence != tokens[b_first].sentence:
+                    continue
+                gap = b_first - a_last - 1 if b_first > a_last else a_first - b_last - 1
+                if 0 <= gap <= rule.window:
+                    result.append((min(a_first, b_first), max(a_last, b_last)))
+        return result
