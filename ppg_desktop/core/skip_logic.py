@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ppg_desktop.core.errors import ValidationError
-from ppg_desktop.core.survey_models import Question
+from ppg_desktop.core.survey_models import Question, is_blank, normalise_answer
 
 FIELD = "Show only if"
 CONDITION_KINDS = ("fft", "single", "multi", "yes_no", "scale5", "scale10")
@@ -126,3 +126,22 @@ def describe_condition(condition: Mapping[str, Any] | None, questions: Sequence[
     if "in" in condition:
         return f"Only if {name} is " + " or ".join(condition["in"])
     return f"Only if {name} is not " + " or ".join(condition["not_in"])
+
+
+def visible_for_collected(
+    questions: Sequence[Question], collected: Mapping[int, Any]
+) -> list[Question]:
+    """The questions shown given answers as a screen holds them (not yet stored).
+
+    Answers that are blank or not (yet) valid count as not given, so a half-typed answer never
+    reveals a question.
+    """
+    by_id = {q.id: q for q in questions}
+    stored: dict[int, str | None] = {}
+    for question_id, value in collected.items():
+        if question_id in by_id and not is_blank(value):
+            try:
+                stored[question_id] = normalise_answer(by_id[question_id], value)
+            except ValidationError:
+                continue
+    return visible_questions(questions, stored)
