@@ -40,9 +40,9 @@ def setup(db: sqlite_utils.Database) -> tuple[int, int]:
 
 
 def _kiosk(
-    qtbot: QtBot, db: sqlite_utils.Database, setup: tuple[int, int], **kwargs: int
+    qtbot: QtBot, db: sqlite_utils.Database, setup: tuple[int, int], idle_ms: int = 60_000
 ) -> KioskWindow:
-    kiosk = KioskWindow(db, *setup, **kwargs)
+    kiosk = KioskWindow(db, *setup, idle_ms=idle_ms)
     qtbot.addWidget(kiosk)
     kiosk.start()
     return kiosk
