@@ -5,8 +5,10 @@ How it reads a comment (word lists in resources/sentiment_lexicon.json):
   "no appointments", "still waiting", "on hold" are complaints);
 - then single words, each flipped by a negation up to three words before it ("not helpful",
   "never friendly", "wasn't rude"), unless "and"/"but" comes between;
-- in a mixed comment, what comes after "but", "however" or "although" counts double,
-  because that is usually the point the patient is making;
+- a negation that flips nothing still leans negative ("nobody ever answers");
+- what follows "than" is a comparison and is not counted ("better than waiting on hold");
+- in a mixed comment, what comes after "but" or "however" counts double, because that is
+  usually the point the patient is making; a suggestion ("it would help if...") counts little;
 - an FFT answer on the same response ("Very good" ... "Very poor") takes precedence over the text.
 """
 
@@ -19,10 +21,13 @@ from functools import cache
 
 from ppg_desktop.paths import resources_dir
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD_OR_COMMA = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,:(]")
 _CLAUSE = re.compile(r"[.!?;\n]+")
 NEGATION_REACH = 3
-THRESHOLD = 0.6
+UNFLIPPED_NEGATION = -0.45
+SUGGESTION_DAMPING = 0.3
+POSITIVE_FROM = 0.6
+NEGATIVE_FROM = -0.5
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Lexicon:
     negators: frozenset[str]
     contrast: frozenset[str]
     breakers: frozenset[str]
+    ignore_after: frozenset[str]
+    suggestion: tuple[re.Pattern[str], ...]
     fft_answers: dict[str, str]
 
 
@@ -47,6 +54,8 @@ def lexicon() -> Lexicon:
         negators=frozenset(data["negators"]),
         contrast=frozenset(data["contrast"]),
         breakers=frozenset(data["negation_breakers"]),
+        ignore_after=frozenset(data.get("ignore_after", [])),
+        suggestion=tuple(re.compile(p) for p in data.get("suggestion_patterns", [])),
         fft_answers={str(k): str(v) for k, v in data["fft_answers"].items()},
     )
 
@@ -69,7 +78,7 @@ def sentiment_score(text: str) -> float:
 
 
 def _clause_score(clause: str) -> float:
-    """Score one sentence; the part after a contrast word ('but', 'however') weighs double."""
+    """Score one sentence: phrases, then words with negation; after 'but' counts double."""
     lex = lexicon()
     covered: list[tuple[int, int]] = []
     scored: list[tuple[int, float]] = []
@@ -77,27 +86,61 @@ def _clause_score(clause: str) -> float:
         for found in pattern.finditer(clause):
             scored.append((found.start(), weight))
             covered.append((found.start(), found.end()))
-    words = list(_WORD.finditer(clause))
-    negate_until = -1
     pivot: int | None = None
-    for index, found in enumerate(words):
-        word = found.group(0)
+    negation_left = 0
+    pending: int | None = None  # where a negation that has not yet flipped a word stands
+    ignoring = False
+
+    def close_negation() -> None:
+        """A negation that flipped nothing still leans negative ("nobody answers")."""
+        nonlocal pending, negation_left
+        if pending is not None:
+            scored.append((pending, UNFLIPPED_NEGATION))
+        pending, negation_left = None, 0
+
+    for found in _WORD_OR_COMMA.finditer(clause):
+        word, at = found.group(0), found.start()
+        if word == ",":
+            close_negation()
+            ignoring = False
+            continue
+        if ignoring:
+            continue
+        if any(s <= at < e for s, e in covered):
+            pending, negation_left = None, 0
+            continue
         if word in lex.contrast:
-            pivot = found.start()
+            close_negation()
+            pivot = at
+            continue
         if word in lex.breakers:
-            negate_until = -1
+            close_negation()
+        if word in lex.ignore_after:
+            close_negation()
+            ignoring = True  # "better than waiting on hold": what follows is the comparison
+            continue
         if word in lex.negators:
-            negate_until = index + NEGATION_REACH
+            close_negation()
+            pending, negation_left = at, NEGATION_REACH
             continue
         listed = lex.words.get(word)
-        if listed is None or any(s <= found.start() < e for s, e in covered):
+        if listed is None:
+            if negation_left:
+                negation_left -= 1
+                if not negation_left:
+                    close_negation()
             continue
         weight = listed
-        if index <= negate_until:
+        if negation_left:
             # "not rude" is milder praise than "rude" is a complaint
-            weight = -weight * (0.6 if weight < 0 else 1.0)
-        scored.append((found.start(), weight))
-    return sum(w * (2.0 if pivot is not None and at >= pivot else 1.0) for at, w in scored)
+            weight = -listed * (0.6 if listed < 0 else 1.0)
+            pending, negation_left = None, 0
+        scored.append((at, weight))
+    close_negation()
+    total = sum(w * (2.0 if pivot is not None and at >= pivot else 1.0) for at, w in scored)
+    if any(pattern.search(clause) for pattern in lex.suggestion):
+        total *= SUGGESTION_DAMPING  # a suggestion is not a complaint or praise in itself
+    return total
 
 
 def classify_sentiment(text: str, fft_answer: str | None = None) -> str:
@@ -106,8 +149,8 @@ def classify_sentiment(text: str, fft_answer: str | None = None) -> str:
     if from_fft is not None:
         return from_fft
     score = sentiment_score(text or "")
-    if score >= THRESHOLD:
+    if score >= POSITIVE_FROM:
         return "positive"
-    if score <= -THRESHOLD:
+    if score <= NEGATIVE_FROM:
         return "negative"
     return "neutral"
