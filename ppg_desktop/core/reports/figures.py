@@ -133,19 +133,14 @@ def _practice_sql(practice_ids: Sequence[int], alias: str = "r") -> tuple[str, l
 def phone_ease(
     db: sqlite_utils.Database, period: Period, practice_ids: Sequence[int] = ()
 ) -> tuple[float | None, int]:
-    """% easy to get through on the phone in the period and how many answered (not 'not tried')."""
-    extra, params = _practice_sql(practice_ids)
-    rows = db.execute(
-        "SELECT a.value, count(*) FROM survey_answers a"
-        " JOIN survey_questions q ON q.id = a.question_id"
-        " JOIN survey_responses r ON r.id = a.response_id"
-        " WHERE q.code = ? AND r.deleted_at IS NULL AND r.collected_on BETWEEN ? AND ?"
-        f"{extra} GROUP BY a.value",
-        [PHONE_EASE_CODE, period.start.isoformat(), period.end.isoformat(), *params],
-    ).fetchall()
-    answered = sum(n for value, n in rows if value not in PHONE_NOT_TRIED)
-    easy = sum(n for value, n in rows if value in PHONE_EASY)
-    return (easy * 100 / answered if answered else None), answered
+    """% easy to get through on the phone in the period and how many answered (not 'not tried').
+
+    Worked out by `survey_results.phone_ease_summary`, so the pack agrees with the results screen.
+    """
+    from ppg_desktop.core.survey_results import phone_ease_summary
+
+    summary = phone_ease_summary(db, period.start, period.end, list(practice_ids) or None)
+    return summary.percent_easy, summary.answered
 
 
 def phone_kpi(
@@ -247,11 +242,9 @@ def pack_actions(
             continue
         touched = dt.date.fromisoformat(action.updated_at[:10])
         raised_in = action.raised_on is not None and period.start <= action.raised_on <= period.end
-        if (
-            action.status in ("open", "in_progress")
-            or raised_in
-            or (period.start <= touched <= period.end)
-        ):
+        started = action.raised_on or dt.date.fromisoformat(action.created_at[:10])
+        still_open = action.status in ("open", "in_progress") and started <= period.end
+        if still_open or raised_in or (period.start <= touched <= period.end):
             shown.append(action)
     return shown[:MAX_ACTIONS]
 
