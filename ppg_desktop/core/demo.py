@@ -44,7 +44,8 @@ CHANNEL_WEIGHTS = {
     "social_media": 9,
     "other": 4,
 }
-SURVEY_SHARE = 0.07  # comments that came in as an FFT free-text reason
+# The chance a comment came in as an FFT free-text reason: FFT cards are mostly praise.
+SURVEY_SHARE = {"positive": 0.12, "suggestion": 0.06, "negative": 0.02}
 CONTACT_SHARE = 0.035  # comments that give a name and phone number
 assert set(CHANNEL_WEIGHTS) | {"survey"} == set(CHANNELS)
 
@@ -306,9 +307,10 @@ def _draw_items(ctx: DemoContext, size: int) -> list[DemoItem]:
         if day.weekday() >= 5 and rng.random() < 0.75:  # fewer comments come in at weekends
             day = max(first, day - dt.timedelta(days=day.weekday() - 4))
         kind = _kind_for(topic, rng)
-        channel = (
-            "survey" if rng.random() < SURVEY_SHARE else rng.choices(channels, channel_weights)[0]
-        )
+        if rng.random() < SURVEY_SHARE[TOPICS[topic].polarity]:
+            channel = "survey"
+        else:
+            channel = rng.choices(channels, channel_weights)[0]
         contact = None
         if channel != "survey" and rng.random() < CONTACT_SHARE:
             contact = (rng.choice(PATIENT_NAMES), drama_phone(rng))
@@ -344,7 +346,8 @@ class SentenceAnalyser:
 
     Demo comments are built from a few thousand sentences, so caching per sentence makes 100,000
     comments take seconds instead of minutes. Sentiment is exactly `classify_sentiment`'s (its
-    score is a sum over sentences); a theme is suggested when the tagger finds it in any sentence,
+    score is a sum over sentences, compared with the same limits; tests/core/test_demo.py checks
+    they agree); a theme is suggested when the tagger finds it in any sentence,
     with the best sentence's score (a theme whose weak keywords are spread over two sentences is
     missed: the price of the speed).
     """
@@ -367,7 +370,7 @@ class SentenceAnalyser:
 
     def analyse(self, text: str, fft_answer: str | None = None) -> tuple[str, list[Suggestion]]:
         """(sentiment, suggestions best first) for one comment."""
-        from ppg_desktop.core.sentiment import THRESHOLD, sentiment_from_fft
+        from ppg_desktop.core.sentiment import NEGATIVE_FROM, POSITIVE_FROM, sentiment_from_fft
 
         score = 0.0
         best: dict[str, tuple[float, list[Evidence]]] = {}
@@ -386,7 +389,11 @@ class SentenceAnalyser:
                     best[match.slug] = (max(previous[0], match.score), previous[1] + shifted)
             start = end
         sentiment = sentiment_from_fft(fft_answer) or (
-            "positive" if score >= THRESHOLD else "negative" if score <= -THRESHOLD else "neutral"
+            "positive"
+            if score >= POSITIVE_FROM
+            else "negative"
+            if score <= NEGATIVE_FROM
+            else "neutral"
         )
         suggestions = [
             Suggestion(slug, value, evidence) for slug, (value, evidence) in best.items()

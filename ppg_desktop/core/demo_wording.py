@@ -260,12 +260,12 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "I had to go without for {days} days.", "The chemist and the surgery blame each other.",
         "It's the same every month.", "I rang about it and was on hold for {minutes} minutes.",
     ), shorts=(
-        "Prescription late again.", "Where is my {drug}?", "Repeat prescription lost.",
+        "Prescription late again.", "Still waiting for my {drug}.", "Repeat prescription lost.",
     )),
     Topic("reception_rude", "reception_staff", "negative", cores=(
         "The {staff} was very rude and made me feel like a nuisance.",
         "I was asked personal questions at the front desk in front of everyone.",
-        "The {staff} rolled her eyes when I said I needed to see a doctor.",
+        "The {staff} rolled their eyes when I said I needed to see a doctor.",
         "I was spoken to as if I was stupid.",
         "The {staff} refused to listen and just kept saying ring at {time}.",
         "Reception staff were chatting and ignored me for ages.",
@@ -279,11 +279,11 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
     Topic("reception_kind", "reception_staff", "positive", cores=(
         "The {staff} was so helpful and found me an appointment the same day.",
         "Reception staff were kind and patient with {relative}.",
-        "The {staff} went out of her way to sort out my prescription.",
+        "The {staff} went out of their way to sort out my prescription.",
         "The front desk team are always friendly and cheerful.",
-        "The {staff} rang me back when she said she would.",
+        "The {staff} rang me back exactly when they said they would.",
     ), details=(
-        "It makes such a difference when you're feeling rough.", "She clearly cared.",
+        "It makes such a difference when you're feeling rough.", "You could tell they cared.",
         "Nothing was too much trouble.",
     ), shorts=(
         "Lovely receptionist today.", "Reception were brilliant.", "Very helpful staff.",
