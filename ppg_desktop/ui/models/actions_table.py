@@ -1,0 +1,105 @@
+"""The actions list as a Qt table model over `ActionStore.list` results.
+
+A PPG has tens of actions, not thousands, so the whole (filtered) list is held. Overdue actions
+stand out in words ("Overdue") and with a warning icon and bold type, never by colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QStyle
+
+from ppg_desktop.core.clock import today, uk_date
+from ppg_desktop.core.models import ACTION_STATUS_LABELS, Action
+
+COLUMNS = ("Title", "Due", "Status", "Owner")
+TITLE_COLUMN, DUE_COLUMN, STATUS_COLUMN, OWNER_COLUMN = 0, 1, 2, 3
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def due_text(action: Action, on: dt.date) -> str:
+    """The due cell: the date, with 'Overdue' in words when it has passed."""
+    if action.due_on is None:
+        return "No date"
+    if action.is_overdue(on):
+        days = (on - action.due_on).days
+        return f"Overdue: {uk_date(action.due_on)} ({days} day{'s' if days != 1 else ''} late)"
+    return uk_date(action.due_on)
+
+
+class ActionsTableModel(QAbstractTableModel):
+    """Rows of actions; `on` is the day overdue is judged against (today unless a test says)."""
+
+    def __init__(self, on: dt.date | None = None) -> None:
+        super().__init__()
+        self.actions: list[Action] = []
+        self.on = on
+
+    @property
+    def day(self) -> dt.date:
+        return self.on or today()
+
+    def set_actions(self, actions: Sequence[Action]) -> None:
+        """Show a new list (after a filter change or an edit)."""
+        self.beginResetModel()
+        self.actions = list(actions)
+        self.endResetModel()
+
+    def action(self, row: int) -> Action | None:
+        return self.actions[row] if 0 <= row < len(self.actions) else None
+
+    def row_of(self, action_id: int) -> int:
+        return next((i for i, a in enumerate(self.actions) if a.id == action_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
+        return 0 if parent.isValid() else len(self.actions)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def cell_text(self, action: Action, column: int) -> str:
+        """What a cell says in words."""
+        if column == DUE_COLUMN:
+            return due_text(action, self.day)
+        if column == STATUS_COLUMN:
+            return ACTION_STATUS_LABELS.get(action.status, action.status)
+        if column == TITLE_COLUMN:
+            return action.title
+        return action.owner
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        action = self.action(index.row()) if index.isValid() else None
+        if action is None:
+            return None
+        column = index.column()
+        overdue = action.is_overdue(self.day)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.cell_text(action, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == TITLE_COLUMN and action.description:
+                return action.description[:600]
+            if overdue:
+                return "This action is past its due date and not yet done."
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == DUE_COLUMN and overdue:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.FontRole and overdue:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.UserRole:
+            return action.id
+        return None
