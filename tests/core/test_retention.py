@@ -1,0 +1,268 @@
+"""Retention: the purge preview and purge, and subject-access search, export and erasure."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from ppg_desktop.core import retention
+from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.contact_store import ContactStore
+from ppg_desktop.core.db import open_database
+from ppg_desktop.core.errors import NotFoundError, ValidationError
+from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.models import Evidence, FeedbackFilter
+from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.theme_store import ThemeStore
+
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return open_database(tmp_path / "t.db")
+
+
+def _stamp(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC).isoformat()
+
+
+class World:
+    """A small database with feedback at every stage of its life."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.practice = PracticeStore(db, "t").create("Elm Road Surgery")
+        self.feedback = FeedbackStore(db, "t")
+        self.contacts = ContactStore(db, "t")
+
+    def item(
+        self,
+        text: str,
+        *,
+        status: str = "new",
+        updated: dt.date | None = None,
+        deleted: dt.date | None = None,
+    ) -> int:
+        fid = self.feedback.create(
+            practice_id=self.practice.id,
+            received_on=dt.date(2019, 1, 2),
+            channel="phone",
+            kind="complaint",
+            text=text,
+            status=status,
+        ).id
+        if updated:
+            self.db.execute(
+                "UPDATE feedback SET updated_at = ? WHERE id = ?", [_stamp(updated), fid]
+            )
+        if deleted:
+            self.db.execute(
+                "UPDATE feedback SET deleted_at = ? WHERE id = ?", [_stamp(deleted), fid]
+            )
+        return fid
+
+    def contact(
+        self,
+        feedback_id: int | None,
+        name: str = "Jo Bloggs",
+        phone: str = "07700 900123",
+        email: str = "jo@example.com",
+        created: dt.date | None = None,
+    ) -> int:
+        cid = self.contacts.create(
+            feedback_id, name, phone, email, True, dt.date(2019, 1, 2), "A reply", "Sam"
+        ).id
+        if created:
+            self.db.execute(
+                "UPDATE contacts SET created_at = ? WHERE id = ?", [_stamp(created), cid]
+            )
+        return cid
+
+
+def test_default_periods_and_settings(db: sqlite_utils.Database) -> None:
+    periods = retention.retention_periods(db)
+    assert periods == retention.RetentionPeriods(12, 30, 6)
+    retention.set_retention_periods(db, retention.RetentionPeriods(6, 60, 7), "Pat Chair")
+    assert retention.retention_periods(db).deleted_feedback_days == 60
+    with pytest.raises(ValidationError) as problem:
+        retention.set_retention_periods(db, retention.RetentionPeriods(0, 30, 6), "Pat")
+    assert problem.value.field == "Keep contact details (months)"
+    assert len(periods.describe()) == 3
+
+
+def test_preview_lists_what_is_due_and_changes_nothing(db: sqlite_utils.Database) -> None:
+    w = World(db)
+    open_recent = w.item("Still open", updated=dt.date(2020, 1, 1))
+    closed_long_ago = w.item("Closed years ago", status="closed", updated=dt.date(2019, 6, 1))
+    answered_lately = w.item("Answered in 2025", status="answered", updated=dt.date(2025, 3, 1))
+    answered_recent = w.item("Answered last month", status="answered", updated=dt.date(2026, 5, 1))
+    deleted_old = w.item("Deleted in April", deleted=dt.date(2026, 4, 1))
+    deleted_recent = w.item("Deleted last week", deleted=dt.date(2026, 6, 8))
+    c_open = w.contact(open_recent)
+    c_closed_old = w.contact(closed_long_ago)
+    c_answered_lately = w.contact(answered_lately)
+    c_answered_recent = w.contact(answered_recent)
+    c_deleted = w.contact(deleted_old)
+    c_orphan_old = w.contact(None, created=dt.date(2025, 1, 1))
+    c_orphan_new = w.contact(None, created=dt.date(2026, 1, 1))
+
+    before = db.execute("SELECT count(*) FROM feedback").fetchone()[0]
+    plan = retention.purge_preview(db, TODAY)
+    assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == before
+    assert sorted(plan.feedback_ids) == sorted([closed_long_ago, deleted_old])
+    assert sorted(plan.contact_ids) == sorted(
+        [c_closed_old, c_answered_lately, c_deleted, c_orphan_old]
+    )
+    for kept in (open_recent, answered_lately, answered_recent, deleted_recent):
+        assert kept not in plan.feedback_ids
+    for kept_contact in (c_open, c_answered_recent, c_orphan_new):
+        assert kept_contact not in plan.contact_ids
+    assert len(plan.lines) == 6
+    assert any("deleted on 01/04/2026, more than 30 days ago" in line for line in plan.lines)
+    assert any("closed since 01/06/2019" in line for line in plan.lines)
+    assert "2 feedback item(s) and 4 set(s)" in plan.summary()
+    # lines never show the person's details
+    assert "Bloggs" not in " ".join(plan.lines) and "07700" not in " ".join(plan.lines)
+
+
+def test_purge_removes_the_plan_in_one_audited_transaction(db: sqlite_utils.Database) -> None:
+    w = World(db)
+    gone = w.item("Closed years ago, Mrs Zebedee", status="closed")
+    theme = ThemeStore(db).list()[0]
+    ThemeStore(db, "t").set_link(gone, theme.id, state="confirmed")
+    db.execute(
+        "UPDATE feedback SET updated_at = ? WHERE id = ?", [_stamp(dt.date(2019, 6, 1)), gone]
+    )
+    kept = w.item("Still open")
+    w.contact(gone)
+    w.contact(kept)
+    plan = retention.purge_preview(db, TODAY)
+    result = retention.purge(db, plan, "Pat Chair")
+    assert result == retention.PurgeResult(feedback_removed=1, contacts_removed=1)
+    with pytest.raises(NotFoundError):
+        w.feedback.get(gone)
+    assert w.feedback.get(kept)
+    assert ContactStore(db).count() == 1
+    assert (
+        db.execute("SELECT count(*) FROM feedback_themes WHERE feedback_id = ?", [gone]).fetchone()[
+            0
+        ]
+        == 0
+    )
+    assert w.feedback.count(FeedbackFilter(text="Zebedee", include_deleted=True)) == 0
+    entry = AuditStore(db).list(action="purge")[0]
+    assert entry.actor == "Pat Chair" and entry.changes["feedback_removed"] == 1
+    assert retention.purge_preview(db, TODAY).empty
+
+
+def test_purge_spares_items_restored_after_the_preview(db: sqlite_utils.Database) -> None:
+    w = World(db)
+    fid = w.item("Deleted by mistake", deleted=dt.date(2026, 4, 1))
+    plan = retention.purge_preview(db, TODAY)
+    assert plan.feedback_ids == [fid]
+    w.feedback.restore([fid])
+    assert retention.purge(db, plan, "Pat") == retention.PurgeResult(0, 0)
+    assert w.feedback.get(fid).deleted_at is None
+
+
+def test_purge_with_shorter_periods(db: sqlite_utils.Database) -> None:
+    w = World(db)
+    fid = w.item("Deleted last week", deleted=dt.date(2026, 6, 8))
+    assert retention.purge_preview(db, TODAY).empty
+    retention.set_retention_periods(db, retention.RetentionPeriods(12, 5, 6), "Pat")
+    assert retention.purge_preview(db, TODAY).feedback_ids == [fid]
+
+
+@pytest.fixture
+def person(db: sqlite_utils.Database) -> World:
+    w = World(db)
+    w.linked = w.item("The receptionist was rude to me when I phoned.")  # type: ignore[attr-defined]
+    w.mention = w.item(  # type: ignore[attr-defined]
+        "Jo Bloggs on 07700 900 123 says the same thing; jo@example.com for replies."
+    )
+    w.unrelated = w.item("Dr Patel was kind.")  # type: ignore[attr-defined]
+    w.contact(w.linked)  # type: ignore[attr-defined]
+    w.contact(None, name="Sam Other", phone="0113 496 0000", email="")
+    return w
+
+
+def test_subject_access_search_finds_contacts_linked_and_mentioning_feedback(
+    db: sqlite_utils.Database,
+    person: World,
+) -> None:
+    result = retention.subject_access_search(db, name="jo bloggs", actor="Pat Chair")
+    assert [c.name for c in result.contacts] == ["Jo Bloggs"]
+    assert [f.id for f in result.feedback] == [person.linked]  # type: ignore[attr-defined]
+    assert [f.id for f in result.mentions] == [person.mention]  # type: ignore[attr-defined]
+    by_phone = retention.subject_access_search(db, phone="+447700900123")
+    assert [f.id for f in by_phone.mentions] == [person.mention]  # type: ignore[attr-defined]
+    by_email = retention.subject_access_search(db, email="JO@example.com")
+    assert len(by_email.contacts) == 1
+    entry = AuditStore(db).list(action="subject_access_search")[-1]
+    assert entry.actor == "Pat Chair" and entry.changes["searched_on"] == ["name"]
+    assert "Bloggs" not in json.dumps(entry.changes)
+    with pytest.raises(ValidationError):
+        retention.subject_access_search(db)
+    assert retention.subject_access_search(db, name="Nobody Known").empty
+
+
+def test_export_json_and_csv(db: sqlite_utils.Database, person: World, tmp_path: Path) -> None:
+    result = retention.subject_access_search(db, name="Jo Bloggs")
+    json_path = retention.export_subject_access(
+        result, tmp_path / "sar.json", db=db, actor="Pat Chair"
+    )
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["contact_details"][0]["phone"] == "07700 900123"
+    assert data["linked_feedback"][0]["text"].startswith("The receptionist")
+    assert len(data["feedback_mentioning_them"]) == 1
+    csv_path = retention.export_subject_access(result, tmp_path / "sar.csv", db=db, actor="Pat")
+    rows = list(csv.reader(csv_path.open(encoding="utf-8-sig")))
+    assert rows[0] == ["record", "id", "detail", "value"]
+    assert ["contact details", "1", "email", "jo@example.com"] in [r for r in rows]
+    assert len(AuditStore(db).list(action="export")) == 2
+    with pytest.raises(ValidationError):
+        retention.export_subject_access(result, tmp_path / "sar.txt")
+
+
+def test_erase_removes_contacts_and_redacts_text(db: sqlite_utils.Database, person: World) -> None:
+    w = person
+    theme = ThemeStore(db).list()[0]
+    ThemeStore(db, "t").set_link(
+        w.mention,  # type: ignore[attr-defined]
+        theme.id,
+        state="suggested",
+        source="auto",
+        evidence=[Evidence(0, 9, "Jo Bloggs")],
+    )
+    result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
+    counts = retention.erase_subject(db, result, "Pat Chair")
+    assert counts == {"contacts_removed": 1, "feedback_deleted": 0, "feedback_redacted": 2}
+    text = w.feedback.get(w.mention).text  # type: ignore[attr-defined]
+    assert "Bloggs" not in text and "07700" not in text and "jo@example.com" not in text
+    assert "[NAME]" in text and "[PHONE]" in text and "[EMAIL]" in text
+    assert w.feedback.get(w.unrelated).text == "Dr Patel was kind."  # type: ignore[attr-defined]
+    assert (
+        "Bloggs"
+        not in db.execute("SELECT group_concat(evidence) FROM feedback_themes").fetchone()[0]
+    )
+    assert w.feedback.count(FeedbackFilter(text="Bloggs")) == 0
+    assert ContactStore(db).count() == 1  # Sam Other stays
+    entry = AuditStore(db).list(action="erase")[0]
+    assert entry.actor == "Pat Chair" and "Bloggs" not in json.dumps(entry.changes)
+    assert retention.subject_access_search(db, name="Jo Bloggs").empty
+
+
+def test_erase_can_delete_the_feedback(db: sqlite_utils.Database, person: World) -> None:
+    result = retention.subject_access_search(db, name="Jo Bloggs")
+    steps: list[tuple[int, int]] = []
+    counts = retention.erase_subject(
+        db, result, "Pat", delete_feedback=True, progress=lambda n, total: steps.append((n, total))
+    )
+    assert counts["feedback_deleted"] == 2 and counts["contacts_removed"] == 1
+    assert FeedbackStore(db).count(FeedbackFilter(include_deleted=True)) == 1
