@@ -40,6 +40,8 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("dashboard", "Dashboard", lazy("dashboard_screen", "DashboardScreen")),
     ScreenSpec("feedback", "Feedback", lazy("feedback_screen", "FeedbackScreen")),
     ScreenSpec("settings", "Settings", lazy("settings_screen", "SettingsScreen")),
+    ScreenSpec("actions", "Actions", lazy("actions_screen", "ActionsScreen")),
+    ScreenSpec("meetings", "Meetings", lazy("meetings_screen", "MeetingsScreen")),
 ]
 
 
