@@ -1,0 +1,53 @@
+"""`ppg-desktop purge`: remove records whose retention period has ended, after listing them."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from ppg_desktop.commands._common import add_db_argument, open_db
+from ppg_desktop.core.retention import purge, purge_preview
+
+NAME = "purge"
+HELP = (
+    "List the records whose retention period has ended (deleted feedback, old contact "
+    "details, long-closed feedback) and remove them."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_argument(parser)
+    parser.add_argument("--yes", action="store_true", help="remove without asking")
+    parser.add_argument("--dry-run", action="store_true", help="only list what would go")
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        help="your name, for the audit log (default: your computer login)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    plan = purge_preview(db)
+    print("Retention periods: " + "; ".join(plan.periods.describe()) + ".")
+    print(plan.summary())
+    for line in plan.lines:
+        print(f"  {line}")
+    if plan.empty or args.dry_run:
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("Nothing removed: add --yes to remove these records.", file=sys.stderr)
+            return 1
+        if input("Remove these records for good? Type yes to go ahead: ").strip().lower() != "yes":
+            print("Nothing removed.")
+            return 1
+    actor = args.actor or f"{getpass.getuser()} (command line)"
+    result = purge(db, plan, actor)
+    print(
+        f"Removed {result.feedback_removed} feedback item(s) and {result.contacts_removed} "
+        "set(s) of contact details."
+    )
+    return 0

@@ -1,0 +1,126 @@
+"""The encrypt, purge and subject-access commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from ppg_desktop.cli import main
+from ppg_desktop.core.contact_store import ContactStore
+from ppg_desktop.core.db import is_encrypted_file, open_database
+from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.practice_store import PracticeStore
+
+
+def _seed(path: Path) -> tuple[int, int]:
+    db = open_database(path)
+    practice = PracticeStore(db, "t").create("Elm Road Surgery")
+    store = FeedbackStore(db, "t")
+    kept = store.create(
+        practice_id=practice.id,
+        received_on=dt.date(2026, 1, 5),
+        channel="phone",
+        kind="complaint",
+        text="Jo Bloggs waited an hour",
+    ).id
+    old = store.create(
+        practice_id=practice.id,
+        received_on=dt.date(2026, 1, 5),
+        channel="phone",
+        kind="concern",
+        text="Deleted long ago",
+    ).id
+    store.soft_delete([old])
+    db.execute("UPDATE feedback SET deleted_at = '2025-01-01T00:00:00+00:00' WHERE id = ?", [old])
+    ContactStore(db, "t").create(
+        kept, "Jo Bloggs", "07700 900123", "", True, dt.date(2026, 1, 5), "A reply", "Sam"
+    )
+    db.conn.close()
+    return kept, old
+
+
+def test_encrypt_then_change_passphrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ppg.db"
+    _seed(path)
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", "first long phrase")
+    assert main(["encrypt", "--db", str(path)]) == 0
+    assert is_encrypted_file(path)
+    assert list((tmp_path / "backups").glob("ppg-before-encryption-*.db"))
+    assert "now encrypted" in capsys.readouterr().out
+    assert main(["encrypt", "--db", str(path)]) == 1  # already encrypted
+    monkeypatch.setenv("PPG_DESK_NEW_PASSPHRASE", "second long phrase")
+    assert main(["encrypt", "--db", str(path), "--change"]) == 0
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", "second long phrase")
+    assert main(["purge", "--db", str(path), "--dry-run"]) == 0
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", "first long phrase")
+    assert main(["purge", "--db", str(path), "--dry-run"]) == 3
+    assert "passphrase does not open" in capsys.readouterr().err
+
+
+def test_encrypt_refuses_a_short_passphrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ppg.db"
+    _seed(path)
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", "short")
+    assert main(["encrypt", "--db", str(path)]) == 1
+    assert "Passphrase: Use at least 8" in capsys.readouterr().err
+    assert not is_encrypted_file(path)
+
+
+def test_purge_lists_then_needs_yes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "ppg.db"
+    kept, old = _seed(path)
+    assert main(["purge", "--db", str(path)]) == 1  # not a terminal and no --yes
+    out = capsys.readouterr()
+    assert f"Feedback {old}" in out.out and "add --yes" in out.err
+    assert main(["purge", "--db", str(path), "--yes", "--as", "Pat Chair"]) == 0
+    assert "Removed 1 feedback item(s)" in capsys.readouterr().out
+    db = open_database(path)
+    assert FeedbackStore(db).get(kept)
+    assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == 1
+    assert db.execute("SELECT actor FROM audit_log WHERE action = 'purge'").fetchone()[0] == (
+        "Pat Chair"
+    )
+    db.conn.close()
+    assert main(["purge", "--db", str(path)]) == 0
+    assert "Nothing is due" in capsys.readouterr().out
+
+
+def test_subject_access_export_and_erase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ppg.db"
+    kept, _old = _seed(path)
+    out_file = tmp_path / "jo.json"
+    assert (
+        main(
+            [
+                "subject-access",
+                "--db",
+                str(path),
+                "--phone",
+                "+44 7700 900123",
+                "--out",
+                str(out_file),
+            ]
+        )
+        == 0
+    )
+    data = json.loads(out_file.read_text(encoding="utf-8"))
+    assert data["contact_details"][0]["name"] == "Jo Bloggs"
+    assert main(["subject-access", "--db", str(path), "--name", "Jo Bloggs", "--erase"]) == 1
+    assert (
+        main(["subject-access", "--db", str(path), "--name", "Jo Bloggs", "--erase", "--yes"]) == 0
+    )
+    assert "1 contact(s) removed, 1 feedback item(s) redacted" in capsys.readouterr().out
+    db = open_database(path)
+    assert FeedbackStore(db).get(kept).text == "[NAME] waited an hour"
+    assert ContactStore(db).count() == 0
+    db.conn.close()
+    assert main(["subject-access", "--db", str(path)]) == 2
