@@ -42,6 +42,7 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("settings", "Settings", lazy("settings_screen", "SettingsScreen")),
     ScreenSpec("actions", "Actions", lazy("actions_screen", "ActionsScreen")),
     ScreenSpec("meetings", "Meetings", lazy("meetings_screen", "MeetingsScreen")),
+    ScreenSpec("reports", "Reports", lazy("reports_screen", "ReportsScreen"), "reports"),
 ]
 
 
