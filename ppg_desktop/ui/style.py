@@ -95,7 +95,7 @@ QLabel[role="title"] {{ font-size: {pt(1.6)}; font-weight: 600; }}
 QLabel[role="heading"] {{ font-size: {pt(1.2)}; font-weight: 600; }}
 QLabel[role="muted"] {{ color: {muted}; }}
 QLabel[role="error"] {{ color: {error}; font-weight: 600; }}
-QLabel[role="kpi-value"] {{ font-size: {pt(2.0)}; font-weight: 600; }}
+QLabel[role="kpi-value"] {{ font-size: {pt(1.7)}; font-weight: 600; }}
 QLabel[role="kpi-label"] {{ font-weight: 600; }}
 QListWidget#sidebar {{ background: {sidebar_bg}; color: {sidebar_fg}; border: none;
     font-size: {pt(1.15)}; padding-top: 8px; }}

@@ -1,0 +1,181 @@
+"""The dashboard's two charts (QtCharts): themes month by month, and themes ranked.
+
+Lines differ by dash pattern and marker shape as well as colour, and bars carry their numbers,
+so nothing is told by colour alone. Clicking a bar or a line asks for the filtered list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, QPoint, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QApplication
+
+# Colour-blind-safe (Okabe-Ito) colours, each also with its own dash pattern.
+SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000")
+SERIES_DASHES = (
+    Qt.PenStyle.SolidLine,
+    Qt.PenStyle.DashLine,
+    Qt.PenStyle.DotLine,
+    Qt.PenStyle.DashDotLine,
+    Qt.PenStyle.DashDotDotLine,
+)
+BAR_COLOUR = "#1d4f91"
+
+
+def small_font() -> QFont:
+    """Axis and label text: a little smaller than the body text, still scaled with it."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    return font
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont(QApplication.font())
+    chart.setTitleFont(QFont(font.family(), int(font.pointSizeF() * 1.1), QFont.Weight.DemiBold))
+    chart.legend().setFont(small_font())
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    return chart
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(month: str) -> str:
+    """'2026-03' -> 'Mar 2026'."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
+def short_month(month: str) -> str:
+    """'2026-03' -> 'Mar' (twelve of these fit under a chart even with large text)."""
+    return MONTHS[int(month.split("-")[1]) - 1]
+
+
+def series_pen(number: int) -> QPen:
+    """The pen of line `number`: its own colour and its own dash pattern."""
+    pen = QPen(QColor(SERIES_COLOURS[number % len(SERIES_COLOURS)]))
+    pen.setWidthF(2.5)
+    pen.setStyle(SERIES_DASHES[number % len(SERIES_DASHES)])
+    return pen
+
+
+def legend_sample(number: int, height: int) -> QPixmap:
+    """A short stretch of line `number` with its marker, for the legend beside its name."""
+    width = height * 3
+    pixmap = QPixmap(width, height)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = series_pen(number)
+    painter.setPen(pen)
+    painter.drawLine(2, height // 2, width - 2, height // 2)
+    radius = (5 + 2 * (number % 3)) // 2
+    painter.setBrush(pen.color())
+    painter.drawEllipse(QPoint(width // 2, height // 2), radius, radius)
+    painter.end()
+    return pixmap
+
+
+def trend_chart(
+    months: Sequence[str], series: dict[str, list[int]], on_click: Callable[[str], None]
+) -> QChart:
+    """One line per theme over the months; clicking a line picks its theme."""
+    chart = _chart("Top themes by month")
+    font = small_font()
+    axis_x = QBarCategoryAxis()
+    axis_x.append([short_month(m) for m in months])
+    axis_x.setLabelsFont(font)
+    axis_x.setLabelsAngle(0)
+    if months:
+        axis_x.setTitleText(f"{month_label(months[0])} to {month_label(months[-1])}")
+        axis_x.setTitleFont(font)
+    axis_y = QValueAxis()
+    axis_y.setLabelFormat("%d")
+    axis_y.setLabelsFont(font)
+    axis_y.setTitleText("Items")
+    peak = max((max(values) for values in series.values() if values), default=0)
+    axis_y.setRange(0, max(peak * 1.15, 5))
+    axis_y.applyNiceNumbers()
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    for number, (name, values) in enumerate(series.items()):
+        line = QLineSeries()
+        line.setName(name)
+        for index, value in enumerate(values):
+            line.append(index, value)
+        line.setPen(series_pen(number))
+        line.setPointsVisible(True)
+        line.setMarkerSize(5 + 2 * (number % 3))
+        chart.addSeries(line)
+        line.attachAxis(axis_x)
+        line.attachAxis(axis_y)
+        line.clicked.connect(lambda _point, theme=name: on_click(theme))
+    chart.legend().setVisible(False)  # drawn as wrapping labels under the chart (no clipping)
+    return chart
+
+
+def themes_chart(
+    names: Sequence[str], counts: Sequence[int], on_click: Callable[[str], None]
+) -> QChart:
+    """Themes ranked by items in the period, largest at the top, each bar with its number."""
+    chart = _chart("Themes in this period")
+    font = small_font()
+    bars = QBarSet("Items")
+    bars.setColor(QColor(BAR_COLOUR))
+    ordered = list(zip(names, counts, strict=True))[::-1]  # QtCharts draws the first at the bottom
+    for _name, count in ordered:
+        bars.append(count)
+    series = QHorizontalBarSeries()
+    series.append(bars)
+    series.setLabelsVisible(True)
+    series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+    series.setBarWidth(0.7)
+    bars.setLabelColor(QColor("#1b1f24"))
+    bars.setLabelFont(font)
+    chart.addSeries(series)
+    axis_y = QBarCategoryAxis()
+    axis_y.append([name for name, _count in ordered])
+    axis_y.setLabelsFont(font)
+    axis_x = QValueAxis()
+    axis_x.setLabelFormat("%d")
+    axis_x.setLabelsFont(font)
+    axis_x.setRange(0, max(max(counts, default=0) * 1.35, 5))  # room for the numbers
+    axis_x.applyNiceNumbers()
+    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(axis_y)
+    series.attachAxis(axis_x)
+    chart.legend().setVisible(False)
+    bars.clicked.connect(lambda index: on_click(ordered[index][0]))
+    return chart
+
+
+class ChartView(QChartView):
+    """A chart view that asks only for its minimum height, so a page of charts fits the window
+    (the page scrolls only when large text makes it taller than the screen)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, self.minimumHeight())
+
+
+def chart_view(name: str) -> QChartView:
+    view = ChartView()
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setAccessibleName(name)
+    view.setMinimumHeight(260)
+    return view

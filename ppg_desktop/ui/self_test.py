@@ -1,0 +1,92 @@
+"""`ppg-desktop --self-test`: open the main window offscreen, visit every registered screen and
+check each one draws without an error. Packaging and CI run it; it prints one line per screen."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer
+from PySide6.QtWidgets import QApplication
+
+from ppg_desktop.ui import messages
+from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.operations import wait_for_jobs
+
+SETTLE_MS = 300
+
+
+def settle(ms: int = SETTLE_MS) -> None:
+    """Let background jobs report back and the event loop draw (charts need this)."""
+    wait_for_jobs()
+    timer = QElapsedTimer()
+    timer.start()
+    while timer.elapsed() < ms:
+        QCoreApplication.processEvents()
+
+
+def check_screens(ctx: AppContext, report: Callable[[str], None] = print) -> list[str]:
+    """Visit every screen of the main window; return what failed (empty when all is well)."""
+    from ppg_desktop.ui.main_window import MainWindow
+
+    problems: list[str] = []
+    dialogs: list[str] = []
+    errors: list[str] = []
+    previous_sink = messages.problem_sink
+    previous_hook = sys.excepthook
+    messages.problem_sink = lambda title, text: dialogs.append(f"{title}: {text}")
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        errors.append("".join(traceback.format_exception(kind, value, tb)).strip())
+
+    sys.excepthook = hook
+    try:
+        window = MainWindow(ctx)
+        window.resize(1366, 768)
+        window.show()
+        settle()
+        for spec in window.specs:
+            dialogs.clear()
+            errors.clear()
+            try:
+                window.show_screen(spec.key)
+                settle()
+                picture = window.grab()
+                failure = ""
+                if picture.isNull() or picture.width() == 0:
+                    failure = "drew nothing"
+                elif dialogs:
+                    failure = "showed an error: " + "; ".join(dialogs)
+                elif errors:
+                    failure = "raised an error: " + errors[-1].splitlines()[-1]
+            except Exception as exc:  # a screen that cannot even be built is what we look for
+                failure = f"could not be opened: {exc}"
+                errors.append(traceback.format_exc())
+            if failure:
+                problems.append(f"screen {spec.title} FAILED: {failure}")
+                report(f"screen {spec.title} FAILED: {failure}")
+                for detail in errors:
+                    print(detail, file=sys.stderr)
+            else:
+                report(f"screen {spec.title} ok")
+        window.close()
+        window.deleteLater()
+        settle(50)
+    finally:
+        messages.problem_sink = previous_sink
+        sys.excepthook = previous_hook
+    return problems
+
+
+def run_self_test(ctx: AppContext) -> int:
+    """Exit code 0 when every screen drew, 1 (after naming them) when any failed."""
+    app = QApplication.instance()
+    assert app is not None
+    problems = check_screens(ctx)
+    if problems:
+        print(f"self-test failed: {len(problems)} screen(s) had problems", file=sys.stderr)
+        return 1
+    print("self-test passed")
+    return 0
