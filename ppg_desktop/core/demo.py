@@ -1,9 +1,10 @@
 """Demo data: a whole, realistic PPG written into an empty database, the same every time for a seed.
 
 Used by `ppg-desktop demo`, the desktop app's first run, the meeting pack and the benchmarks. The
-story (practices, trends) is drawn in `demo_plan`, the wording in `demo_text`, surveys, actions
-and meetings in `demo_records`; this module writes the practices, people and feedback with its
-sentiment and theme links, all in one transaction so a cancelled run leaves nothing behind.
+story (practices, trends) is drawn in `demo_plan`, the wording in `demo_text`, surveys in
+`demo_surveys`, actions and meetings in `demo_actions`; this module writes the practices, people
+and feedback with its sentiment and theme links, all in one transaction so a cancelled run leaves
+nothing behind.
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ def generate_demo(
     Raises `DatabaseNotEmpty` if the database already holds practices, feedback or surveys, and
     `DemoCancelled` (with nothing written) when `should_cancel` returns true.
     """
-    from ppg_desktop.core import demo_records
+    from ppg_desktop.core import demo_actions, demo_surveys
 
     if not isinstance(size, int) or size < 1 or size > MAX_SIZE:
         raise ValueError(f"The demo size must be a whole number from 1 to {MAX_SIZE:,}.")
@@ -196,10 +197,10 @@ def generate_demo(
     with db.atomic():
         _write_people(ctx)
         items = _draw_items(ctx, size)
-        surveys = demo_records.write_surveys(ctx, items, fft_count, contact_count)
+        surveys = demo_surveys.write_surveys(ctx, items, fft_count, contact_count)
         links, confirmed = _write_feedback(ctx, items)
         contacts = _write_contacts(ctx, items)
-        actions, meetings = demo_records.write_actions_and_meetings(ctx, items)
+        actions, meetings = demo_actions.write_actions_and_meetings(ctx, items)
         summary = DemoSummary(
             ppg_name=plan.ppg_name,
             practices=len(plan.practices),
