@@ -218,7 +218,13 @@ _ROLE_AFTER = re.compile(
 # after a title ("Dr Green", "Mrs Hill").
 _PLACE_WORDS = _words("""
     street road lane avenue close drive way hill green park court place square farm house
-    surgery practice centre center clinic hospital pharmacy chemist medical health""")
+    surgery practice centre center clinic hospital pharmacy chemist medical health church hall
+    school college academy station estate gardens crescent terrace grove walk mews row rise
+    vale wharf meadows bridge library""")
+# Words that end a place's name but are seldom surnames ("Robin Hood Way", "Hope Farm").
+_PLACE_ENDINGS = _words("""
+    street road lane avenue way drive close crescent terrace gardens grove mews farm estate
+    surgery practice centre center clinic hospital pharmacy school college academy station""")
 # Capitalised words that are not names: sentence openers, days, months, the health service.
 _NOT_NAMES = _words("""
     i a an the and but or so if on in at to for of by with from is was were are be been she he
@@ -304,7 +310,7 @@ def _surname_like(tok: _Token) -> bool:
         and tok.capitalised
         and tok.low not in _NOT_NAMES
         and tok.low not in _TITLES
-        and tok.low not in _PLACE_WORDS
+        and tok.low not in _PLACE_ENDINGS
     )
 
 
@@ -386,6 +392,23 @@ def _title_names(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
     return spans
 
 
+def _names_a_place(text: str, tokens: list[_Token], first: int, last: int) -> bool:
+    """ "St Mary's", "Robin Hood Way", "Sharon Road": a name that is part of a place's name."""
+    before = tokens[first - 1] if first >= 1 else None
+    if before is not None and before.word == "." and first >= 2:
+        before = tokens[first - 2]
+    if before is not None and before.low in ("st", "saint"):
+        return True
+    after = tokens[last + 1] if last + 1 < len(tokens) else None
+    return (
+        after is not None
+        and after.is_word
+        and after.low in _PLACE_ENDINGS
+        and after.word[:1].isupper()
+        and _gap(text, tokens[last], after) == " "
+    )
+
+
 def _list_names(
     text: str, tokens: list[_Token], taken: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -418,6 +441,8 @@ def _list_names(
             is_name = False
         if is_name:
             last = _extend_surname(text, tokens, i) if not tok.shouting else i
+            if _names_a_place(text, tokens, i, last):
+                continue
             spans.append((tok.start, tokens[last].end))
             name_at.update(range(i, last + 1))
     # "Sharon and Will": an ambiguous name joined to a found name (or a [NAME]) is a name too.
