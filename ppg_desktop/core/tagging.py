@@ -226,7 +226,7 @@ def suggest_themes(text: str, taxonomy: Taxonomy | None = None) -> list[ThemeMat
 def tag_feedback(
     db: sqlite_utils.Database, feedback_ids: Sequence[int], taxonomy: Taxonomy | None = None
 ) -> int:
-    """Store fresh automatic suggestions on these items; returns how many suggestions were made.
+    """Store fresh automatic suggestions on these items; returns how many are now suggested.
 
     A person's confirmed or rejected decision is never changed (ThemeStore.replace_auto_links),
     so a rejected suggestion stays rejected however often the feedback is re-tagged.
@@ -237,10 +237,15 @@ def tag_feedback(
     suggested = 0
     with db.atomic():
         for item in FeedbackStore(db).get_many(list(feedback_ids)):
+            decided = {
+                link.theme_id
+                for link in themes.links_for(item.id)
+                if link.source == "manual" or link.state != "suggested"
+            }
             rows = []
             for match in taxonomy.suggest(item.text):
                 theme_id = match.theme_id or slug_to_id.get(match.slug)
-                if theme_id is not None:
+                if theme_id is not None and theme_id not in decided:
                     rows.append((theme_id, match.score, match.evidence))
             themes.replace_auto_links(item.id, rows)
             suggested += len(rows)
