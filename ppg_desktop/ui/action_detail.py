@@ -130,6 +130,7 @@ class ActionDetail(QWidget):
         self.history.setMaximumHeight(130)
         status_box = QGroupBox("Status")
         status_form = QFormLayout(status_box)
+        status_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         status_form.addRow(self.status_now)
         status_row = QHBoxLayout()
         status_row.addWidget(self.new_status, 1)
@@ -160,6 +161,7 @@ class ActionDetail(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        self.setMinimumWidth(inner.minimumSizeHint().width() + 30)  # never a sideways scroll
 
         for line in (self.title, self.raised_with, self.raised_on, self.owner, self.due_on):
             line.textChanged.connect(self._changed)
@@ -207,6 +209,8 @@ class ActionDetail(QWidget):
         self.practice_response.setPlainText(action.practice_response if action else "")
         self.outcome.setPlainText(action.outcome if action else "")
         self.declined_reason.setText(action.declined_reason if action else "")
+        for line in (self.title, self.raised_with, self.owner):
+            line.setCursorPosition(0)  # show the start of long text, not its end
         self.status_note.clear()
         self.state_label.clear()
         self._show_status()

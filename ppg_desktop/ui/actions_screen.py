@@ -97,7 +97,7 @@ class ActionsScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # long titles wrap rather than hide behind '…'
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -106,6 +106,7 @@ class ActionsScreen(QWidget):
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(OWNER_COLUMN, 110)
         header.setStretchLastSection(False)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.detail = ActionDetail(ctx)
@@ -148,6 +149,7 @@ class ActionsScreen(QWidget):
         store = ActionStore(self.ctx.db, self.ctx.actor)
         keep = self._showing_id
         self.model.set_actions(store.list(status=statuses, overdue_only=overdue))
+        self.table.resizeRowsToContents()
         counts = store.counts_by_status()
         late = len(store.overdue())
         self.summary.setText(

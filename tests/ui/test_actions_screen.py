@@ -134,7 +134,9 @@ def test_statuses_overdue_and_poster(
     row = screen.model.row_of(action.id)
     due_index = screen.model.index(row, DUE_COLUMN)
     assert screen.model.data(due_index).startswith("Overdue:")
-    assert "(10 days late)" in screen.model.data(due_index)
+    assert screen.model.data(due_index, Qt.ItemDataRole.ToolTipRole).startswith(
+        "Overdue: 10 days past its due date"
+    )
     assert screen.model.data(due_index, Qt.ItemDataRole.DecorationRole) is not None
     assert "Overdue: 1" in screen.summary.text()
     assert "Overdue" in detail.status_now.text()

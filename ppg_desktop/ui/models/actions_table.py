@@ -28,9 +28,16 @@ def due_text(action: Action, on: dt.date) -> str:
     if action.due_on is None:
         return "No date"
     if action.is_overdue(on):
-        days = (on - action.due_on).days
-        return f"Overdue: {uk_date(action.due_on)} ({days} day{'s' if days != 1 else ''} late)"
+        return f"Overdue: {uk_date(action.due_on)}"
     return uk_date(action.due_on)
+
+
+def days_late(action: Action, on: dt.date) -> str:
+    """How late an overdue action is, in words ('' when it is not overdue)."""
+    if action.due_on is None or not action.is_overdue(on):
+        return ""
+    days = (on - action.due_on).days
+    return f"{days} day{'s' if days != 1 else ''} past its due date and not yet done."
 
 
 class ActionsTableModel(QAbstractTableModel):
@@ -86,13 +93,16 @@ class ActionsTableModel(QAbstractTableModel):
             return None
         column = index.column()
         overdue = action.is_overdue(self.day)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.cell_text(action, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            late = f" ({days_late(action, self.day)})" if overdue and column == DUE_COLUMN else ""
+            return self.cell_text(action, column) + late
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == TITLE_COLUMN and action.description:
-                return action.description[:600]
+            if column == TITLE_COLUMN:
+                return "\n\n".join(filter(None, (action.title, action.description[:600])))
             if overdue:
-                return "This action is past its due date and not yet done."
+                return f"Overdue: {days_late(action, self.day)}"
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == DUE_COLUMN and overdue:
             return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
