@@ -23,6 +23,7 @@ from ppg_desktop.core.redaction import PLACEHOLDER_RE, redact
 CANDIDATES_PER_THEME = 200
 MIN_CHARS = 25
 MAX_CHARS = 240
+NEAR_DUPLICATE = 0.7  # a quote repeating more of another's words than this reads as the same
 _WORD = re.compile(r"[a-z']{3,}")
 _STOP = frozenset(
     [
@@ -139,6 +140,11 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
+def _overlap(a: set[str], b: set[str]) -> float:
+    """How much of the shorter comment's wording the other repeats: near 1 means a near-copy."""
+    return len(a & b) / min(len(a), len(b)) if a and b else float(a == b)
+
+
 def rank_candidates(texts: Sequence[str]) -> list[int]:
     """Indexes of `texts` (given newest first), best first: recency rank plus typicality rank."""
     word_sets = [_words(t) for t in texts]
@@ -173,7 +179,7 @@ def choose_quotes(
 ) -> dict[str, list[Quote]]:
     """Up to `per_theme` quotes for each theme slug, redacted, never repeating a comment."""
     used_ids: set[int] = set()
-    used_texts: set[str] = set()
+    used_words: list[set[str]] = []
     chosen: dict[str, list[Quote]] = {}
     for slug in theme_slugs:
         rows = _candidates(db, flt, slug)
@@ -185,10 +191,13 @@ def choose_quotes(
             if feedback_id in used_ids:
                 continue
             clean = shorten(redact(text, keep=keep).text)
-            if clean.lower() in used_texts or shows_personal_details(clean):
+            words = _words(clean)
+            if shows_personal_details(clean) or any(
+                _overlap(words, seen) > NEAR_DUPLICATE for seen in used_words
+            ):
                 continue
             used_ids.add(feedback_id)
-            used_texts.add(clean.lower())
+            used_words.append(words)
             picked.append(
                 Quote(feedback_id, clean, dt.date.fromisoformat(received_on[:10]), practice, kind)
             )

@@ -353,14 +353,12 @@ def _survey_block(survey: SurveyResult, style: PackStyle) -> list[Flowable]:
             rows.append([option, f"{n:,}", share])
         if question.answered < SMALL_COUNT:
             rows.append([f"Only {question.answered} answered: too few for percentages", "", ""])
-        block.append(
-            KeepTogether(
-                [
-                    _table(rows, style, _fractions(style, 62, 19, 19)),
-                    Spacer(1, style.body_size * 0.6),
-                ]
-            )
-        )
+        parts: list[Flowable] = [_table(rows, style, _fractions(style, 62, 19, 19))]
+        if question.headline():
+            parts.append(Spacer(1, style.body_size * 0.3))
+            parts.append(_p(question.headline(), style, "cell_bold"))
+        parts.append(Spacer(1, style.body_size * 0.8))
+        block.append(KeepTogether(parts))
     return block
 
 
