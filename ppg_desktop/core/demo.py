@@ -23,7 +23,13 @@ import sqlite_utils
 from ppg_desktop.core.clock import now_iso
 from ppg_desktop.core.clock import today as local_today
 from ppg_desktop.core.demo_plan import DemoPlan, make_plan
-from ppg_desktop.core.demo_text import PATIENT_NAMES, TOPICS, compose, drama_phone
+from ppg_desktop.core.demo_text import (
+    PATIENT_NAMES,
+    TOPICS,
+    compose,
+    drama_phone,
+    related_topic,
+)
 from ppg_desktop.core.errors import PPGError
 from ppg_desktop.core.migrations import CHANNELS, KINDS, STATUSES
 from ppg_desktop.core.models import Evidence
@@ -315,7 +321,8 @@ def _draw_items(ctx: DemoContext, size: int) -> list[DemoItem]:
         contact = None
         if channel != "survey" and rng.random() < CONTACT_SHARE:
             contact = (rng.choice(PATIENT_NAMES), drama_phone(rng))
-        text = compose(rng, TOPICS[topic], channel, contact=contact)
+        also = related_topic(rng, TOPICS[topic])
+        text = compose(rng, TOPICS[topic], channel, contact=contact, also=also)
         item = DemoItem(practice, month, day, topic, kind, channel, text)
         if contact:
             item.extra["contact"] = contact

@@ -22,7 +22,15 @@ from ppg_desktop.core.demo_wording import (
     Topic,
 )
 
-__all__ = ["FFT_REASONS", "PATIENT_NAMES", "TOPICS", "Topic", "compose", "drama_phone"]
+__all__ = [
+    "FFT_REASONS",
+    "PATIENT_NAMES",
+    "TOPICS",
+    "Topic",
+    "compose",
+    "drama_phone",
+    "related_topic",
+]
 
 
 def topic_sentiment_hint(topic: Topic) -> str:
@@ -108,9 +116,10 @@ def _join(parts: list[str]) -> str:
     """Join the parts as a person would write them: letters get their own lines."""
     text = ""
     for part in parts:
+        after_salutation = text.endswith(",") and text.startswith(("Dear", "To whom"))
         if not text:
             text = _capital(part)
-        elif text.endswith(",") or part in FORMAL_CLOSINGS:
+        elif after_salutation or part in FORMAL_CLOSINGS:
             text += "\n" + _capital(part)
         elif text[-1] in ".!?":
             text += " " + _capital(part)
@@ -119,12 +128,50 @@ def _join(parts: list[str]) -> str:
     return text
 
 
+# What else a comment about one topic often mentions in passing.
+RELATED: dict[str, tuple[str, ...]] = {
+    "phone": ("appointments", "online"),
+    "phone_hub": ("appointments", "prescriptions"),
+    "appointments": ("phone", "online"),
+    "cancellations": ("communication", "appointments"),
+    "online": ("phone",),
+    "online_form": ("phone", "appointments"),
+    "prescriptions": ("phone", "communication"),
+    "reception_rude": ("phone", "appointments"),
+    "clinical_poor": ("continuity", "referrals"),
+    "results": ("communication", "phone"),
+    "referrals": ("communication",),
+    "waiting_room": ("premises",),
+    "continuity": ("clinical_poor",),
+    "communication": ("records",),
+    "premises": ("waiting_room",),
+    "records": ("communication",),
+    "reception_kind": ("clinical_good",),
+    "clinical_good": ("reception_kind",),
+    "compliment": ("reception_kind",),
+}
+
+
+def related_topic(rng: random.Random, topic: Topic) -> Topic | None:
+    """Now and then (one comment in eight) a second topic the comment also mentions."""
+    choices = RELATED.get(topic.key)
+    if not choices or rng.random() >= 0.125:
+        return None
+    return TOPICS[rng.choice(choices)]
+
+
 def compose(
-    rng: random.Random, topic: Topic, channel: str, *, contact: tuple[str, str] | None = None
+    rng: random.Random,
+    topic: Topic,
+    channel: str,
+    *,
+    contact: tuple[str, str] | None = None,
+    also: Topic | None = None,
 ) -> str:
     """One patient's comment about `topic`, worded to suit how it reached the PPG.
 
-    `contact` (a name and phone number) is written into the comment, as some patients do.
+    `contact` (a name and phone number) is written into the comment, as some patients do;
+    `also` is a second topic it mentions in passing.
     """
     filler = Filler(rng)
     tone = topic.polarity
@@ -140,7 +187,7 @@ def compose(
             parts.append(contact_line)
     else:
         formal = channel in ("letter", "email") and rng.random() < 0.6
-        opening = rng.choice(FORMAL_OPENINGS if formal else OPENINGS[tone])
+        opening = rng.choice((FORMAL_OPENINGS if formal else OPENINGS)[tone])
         parts = [opening] if opening else []
         parts.append(rng.choice(topic.cores))
         extra = 1 if roll < 0.6 else rng.randint(2, 3)
@@ -150,6 +197,8 @@ def compose(
         parts.extend(picked)
         if roll > 0.85:  # the rambling ones wander on to a second point
             parts.append(rng.choice([c for c in topic.cores if c != parts[-1 - len(picked)]]))
+        if also is not None:
+            parts.append(rng.choice(also.cores))
         if contact_line:
             parts.append(contact_line)
         closing = rng.choice(FORMAL_CLOSINGS if formal else CLOSINGS[tone])

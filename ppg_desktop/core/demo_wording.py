@@ -86,11 +86,16 @@ OPENINGS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-FORMAL_OPENINGS = (
+_SALUTATIONS = (
     "Dear Sir or Madam,", "Dear Practice Manager,", "To whom it may concern,",
-    "Dear PPG members,", "I am writing to raise a concern.",
-    "I am writing on behalf of {relative}.",
+    "Dear PPG members,", "I am writing on behalf of {relative}.",
 )
+FORMAL_OPENINGS: dict[str, tuple[str, ...]] = {
+    "negative": (*_SALUTATIONS, "I am writing to raise a concern.",
+                 "I wish to make a formal complaint."),
+    "positive": (*_SALUTATIONS, "I am writing to say thank you."),
+    "suggestion": (*_SALUTATIONS, "I would like to make a suggestion."),
+}
 
 CLOSINGS: dict[str, tuple[str, ...]] = {
     "negative": (
@@ -150,6 +155,9 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "Waiting on the phone for {minutes} minutes is not acceptable for someone who is unwell.",
         "My phone bill is going up just from sitting in the queue.",
         "Pressed option 2 for appointments and the line just went dead.",
+        "Three days running I have been cut off at the top of the queue.",
+        "Rang at {time} on {day}, still holding {minutes} minutes later.",
+        "Why does the phone message take two minutes before you can even join the queue?",
     ), details=(
         "I had to ring from work and couldn't stay on hold.",
         "By the time I got through it was gone nine.",
@@ -192,6 +200,9 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "Tried for {days} days to book an appointment with a GP and failed.",
         "You can't book ahead any more, it's the 8am scramble or nothing.",
         "I needed an urgent appointment and was offered one in {weeks} weeks.",
+        "I was told to ring on the day for an appointment, then told none were left on the day.",
+        "They only book two weeks ahead and that is always full.",
+        "My {relative} needed a review but there was nothing for {weeks} weeks.",
     ), details=(
         "I ended up paying for a private GP.",
         "By the time I was seen the {condition} had got much worse.",
@@ -207,7 +218,7 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "They cancelled my appointment at short notice and I'd already taken the day off.",
         "Second time my appointment has been cancelled at the last minute.",
         "Got a text an hour before saying my appointment was cancelled and to rebook.",
-        "My {test} appointment was cancelled and nobody told me why.",
+        "My appointment with {clinician} was cancelled and nobody told me why.",
         "Turned up for my appointment and was told it had been cancelled.",
         "My review with {clinician} was rescheduled twice in one month.",
     ), details=(
@@ -227,6 +238,8 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "Online services are fine if you are young and have a smartphone, but not for {relative}.",
         "The website sends you round in circles back to the phone number.",
         "I filled in the online request and heard nothing for {days} days.",
+        "The NHS App shows my test results but nobody explains them.",
+        "I was told to use the app but it would not link to my GP record.",
     ), details=(
         "I'm not confident with computers.",
         "The app says to contact the surgery, which is the problem in the first place.",
@@ -265,6 +278,8 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
     Topic("reception_rude", "reception_staff", "negative", cores=(
         "The {staff} was very rude and made me feel like a nuisance.",
         "I was asked personal questions at the front desk in front of everyone.",
+        "The {staff} put the phone down on me.",
+        "I was told off for turning up two minutes late.",
         "The {staff} rolled their eyes when I said I needed to see a doctor.",
         "I was spoken to as if I was stupid.",
         "The {staff} refused to listen and just kept saying ring at {time}.",
@@ -414,6 +429,11 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "The practice nurse made my {test} painless and easy.",
         "Really impressed with the new baby clinic.",
         "The staff are doing a great job in difficult times.",
+        "The pharmacist sorted out my medication review over the phone, really thorough.",
+        "Got a same-day appointment for {relative} and the doctor was brilliant with them.",
+        "The new physio service is excellent, seen within a week.",
+        "Everyone was so kind when we lost {relative}, thank you.",
+        "The home visit for {relative} was arranged quickly and the nurse was wonderful.",
     ), details=(
         "We really appreciate it.", "I know how busy they are.", "It's a credit to the practice.",
     ), shorts=(
@@ -428,6 +448,12 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "Please offer a paper option for people who can't use the NHS App.",
         "A text reminder the day before appointments would cut down on missed ones.",
         "Evening or Saturday appointments would really help working parents.",
+        "Could the hearing loop be tested regularly, and a sign put up to say there is one?",
+        "It would be good to know which doctor works which days so we can ask for them.",
+        "A quiet corner at reception for private conversations would help.",
+        "Put the opening hours and the out-of-hours number on the front door.",
+        "Could the practice offer a translator for patients whose first language isn't English?",
+        "Let people order repeat prescriptions by dropping a slip in a box again.",
     ), details=(
         "Other practices near us do this.", "It would save everyone time.",
         "Happy to help test it as a PPG volunteer.",
