@@ -21,6 +21,7 @@ from functools import cache
 
 from ppg_desktop.paths import resources_dir
 
+_COMPARISON = re.compile(r"\b(?:than|instead of|rather than)\b[^,;:]*")
 _WORD_OR_COMMA = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,:(]")
 _CLAUSE = re.compile(r"[.!?;\n]+")
 NEGATION_REACH = 3
@@ -82,8 +83,12 @@ def _clause_score(clause: str) -> float:
     lex = lexicon()
     covered: list[tuple[int, int]] = []
     scored: list[tuple[int, float]] = []
+    # "better than waiting on hold": what follows "than" is the comparison, not the verdict
+    ignored = [(m.start(), m.end()) for m in _COMPARISON.finditer(clause)]
     for pattern, weight in lex.phrases:
         for found in pattern.finditer(clause):
+            if any(s <= found.start() < e for s, e in ignored):
+                continue
             scored.append((found.start(), weight))
             covered.append((found.start(), found.end()))
     pivot: int | None = None
@@ -104,7 +109,7 @@ def _clause_score(clause: str) -> float:
             close_negation()
             ignoring = False
             continue
-        if ignoring:
+        if ignoring or any(s <= at < e for s, e in ignored):
             continue
         if any(s <= at < e for s, e in covered):
             pending, negation_left = None, 0
