@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -110,9 +111,13 @@ class AnswerInput(QWidget):
         if choices:
             group = QButtonGroup(self)
             group.setExclusive(question.kind != "multi")
-            row = QHBoxLayout() if question.kind in ("scale5", "scale10") else None
+            # Scales in one row; long lists in two columns so they fit without scrolling.
+            scale = question.kind in ("scale5", "scale10")
+            columns = len(choices) if scale else (2 if len(choices) > 4 else 1)
+            grid = QGridLayout()
+            grid.setSpacing(12)
             picked = set(value) if isinstance(value, (list, tuple)) else {value}
-            for option in choices:
+            for number, option in enumerate(choices):
                 button = QPushButton(option)
                 button.setCheckable(True)
                 button.setChecked(option in picked)
@@ -120,9 +125,8 @@ class AnswerInput(QWidget):
                 group.addButton(button)
                 button.toggled.connect(lambda _on: self.changed.emit())
                 self.buttons.append(button)
-                (row or layout).addWidget(button)
-            if row is not None:
-                layout.addLayout(row)
+                grid.addWidget(button, number // columns, number % columns)
+            layout.addLayout(grid)
         elif question.kind == "text":
             editor = QPlainTextEdit(str(value or ""))
             editor.setPlaceholderText("Type your answer here (optional details only, no names)")

@@ -56,6 +56,18 @@ def option_hint(question: Question) -> str:
     return "Type the comment as written"
 
 
+def short_hint(question: Question) -> str:
+    """What fits in the answer box itself: '1–6', '0–10', 'dd/mm/yyyy'."""
+    if question.kind == "scale5":
+        return "1–5"
+    if question.kind == "scale10":
+        return "0–10"
+    choices = question.choices()
+    if choices:
+        return f"1–{len(choices)}"
+    return {"date": "dd/mm/yyyy", "number": "number"}.get(question.kind, "comment")
+
+
 def interpret_keys(question: Question, typed: str) -> Any:
     """What the volunteer typed, as an answer for the store (None for blank).
 
@@ -125,7 +137,8 @@ class PaperEntryScreen(QWidget):
             label.setWordWrap(True)
             field = QLineEdit()
             field.setAccessibleName(question.label)
-            field.setPlaceholderText(option_hint(question))
+            field.setPlaceholderText(short_hint(question))
+            field.setMaximumWidth(220 if question.kind in ("text", "date") else 120)
             field.setToolTip(option_hint(question))
             hint = QLabel(option_hint(question))
             hint.setWordWrap(True)
@@ -134,11 +147,15 @@ class PaperEntryScreen(QWidget):
             grid.addWidget(label, row * 2, 0, 1, 2)
             grid.addWidget(field, row * 2 + 1, 0)
             grid.addWidget(hint, row * 2 + 1, 1)
+            if question.kind == "text":
+                field.setMaximumWidth(16_777_215)
             field.textChanged.connect(self._update_visibility)
             field.returnPressed.connect(lambda q=question: self.advance(q))
             field.installEventFilter(self)
             self.rows[question.id] = (label, field, hint)
             self.fields.append((question, field))
+        grid.setRowStretch(len(self.survey.questions) * 2, 1)
+        grid.setVerticalSpacing(4)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_holder)

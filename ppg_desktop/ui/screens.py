@@ -43,6 +43,7 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("actions", "Actions", lazy("actions_screen", "ActionsScreen")),
     ScreenSpec("meetings", "Meetings", lazy("meetings_screen", "MeetingsScreen")),
     ScreenSpec("reports", "Reports", lazy("reports_screen", "ReportsScreen"), "reports"),
+    ScreenSpec("surveys", "Surveys", lazy("surveys_screen", "SurveysScreen")),
 ]
 
 
