@@ -198,3 +198,22 @@ def test_reads_rows_written_directly_without_history(
     assert [a.title for a in store.recent_done()] == ["Newer", "Older"]
     assert store.counts_by_status()["done"] == 2
     assert store.history(store.recent_done()[0].id) == []
+
+
+def test_update_works_on_old_rows_that_break_todays_rules(
+    store: ActionStore, db: sqlite_utils.Database
+) -> None:
+    """A row raised 'in the future' (written directly) can still be edited field by field."""
+    stamp = now_iso()
+    db.execute(
+        "INSERT INTO actions (uuid, title, raised_on, created_at, updated_at)"
+        " VALUES ('u1', 'Old row', '2099-01-01', ?, ?)",
+        [stamp, stamp],
+    )
+    action_id = store.list()[0].id
+    assert store.update(action_id, owner="Sam").owner == "Sam"
+    changes = db.execute("SELECT changes FROM audit_log WHERE action = 'update'").fetchone()[0]
+    assert '"owner": ["", "Sam"]' in changes
+    with pytest.raises(ValidationError) as caught:
+        store.update(action_id, owner="Sam", due_on="01/01/2098")
+    assert caught.value.field == "Due date"
