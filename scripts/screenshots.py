@@ -61,7 +61,11 @@ def shoot_main_window(ctx: AppContext, out: Path, suffix: str) -> list[Path]:
         screen = window.screen_widget(spec.key)
         scroll = screen.findChild(QScrollArea)
         content = scroll.widget() if scroll is not None else None
-        if content is not None and content.height() > scroll.viewport().height():
+        if (
+            scroll is not None
+            and content is not None
+            and content.height() > scroll.viewport().height()
+        ):
             path = out / f"{spec.key}-whole-page{suffix}.png"  # what scrolling reveals
             content.grab().save(str(path))
             written.append(path)

@@ -3,7 +3,7 @@ themes, then Save. Changes are held until Save so one click never edits by accid
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -67,7 +68,7 @@ class FeedbackDetail(QWidget):
         self.text_error = error_label("Comment")
         self.themes = QListWidget()
         self.themes.setAccessibleName("Themes on this item")
-        self.themes.setMaximumHeight(150)
+
         self.confirm_button = QPushButton("Confirm theme")
         self.reject_button = QPushButton("Reject theme")
         self.confirm_button.setAccessibleName("Confirm the selected theme")
@@ -100,8 +101,17 @@ class FeedbackDetail(QWidget):
         theme_buttons.addWidget(self.confirm_button)
         theme_buttons.addWidget(self.reject_button)
         theme_buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        # The panel scrolls rather than squashing the comment when the text is large.
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(8, 8, 8, 8)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         layout.addLayout(form)
@@ -121,7 +131,20 @@ class FeedbackDetail(QWidget):
         self.kind.currentIndexChanged.connect(self._changed)
         self.status.currentIndexChanged.connect(self._changed)
         self.text.textChanged.connect(self._changed)
+        self._size_to_text()
         self.show_item(None)
+
+    def _size_to_text(self) -> None:
+        """Room for about six lines of comment and five themes, whatever the text size."""
+        line = self.fontMetrics().lineSpacing()
+        self.text.setMinimumHeight(6 * line + 12)
+        self.themes.setMinimumHeight(5 * line + 12)
+        self.themes.setMaximumHeight(10 * line)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._size_to_text()
 
     # --- showing ---------------------------------------------------------------------------------
     def show_item(self, feedback_id: int | None) -> None:

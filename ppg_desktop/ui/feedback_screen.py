@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -32,6 +32,9 @@ from ppg_desktop.ui.models.feedback_table import TEXT_COLUMN, FeedbackTableModel
 from ppg_desktop.ui.operations import JobControl, run_job, with_worker_db
 from ppg_desktop.ui.style import set_role
 from ppg_desktop.ui.widgets import heading
+
+# Widths of the columns before the comment, in average characters.
+COLUMN_CHARS = (10, 16, 10, 11, 9, 18)
 
 
 class FeedbackScreen(QWidget):
@@ -63,12 +66,10 @@ class FeedbackScreen(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((100, 150, 100, 110, 95, 160)):
-            self.table.setColumnWidth(column, width)
+        self._size_columns()
         self.delegate = SearchHighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(TEXT_COLUMN, self.delegate)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -112,37 +113,31 @@ class FeedbackScreen(QWidget):
         return {t.slug: t.name for t in ThemeStore(self.ctx.db).list(include_archived=True)}
 
     def _build_bulk_bar(self) -> None:
+        """Actions on the selected items: buttons with menus, compact enough for large text."""
         self.bulk_bar = QWidget()
         row = QHBoxLayout(self.bulk_bar)
         row.setContentsMargins(0, 0, 0, 0)
         self.selection_label = QLabel("Nothing selected")
-        self.bulk_theme = QComboBox()
-        self.bulk_theme.setAccessibleName("Theme for the selected items")
+        self.bulk_tag_button = QPushButton("Tag…")
+        self.bulk_tag_button.setAccessibleName("Tag the selected items with a theme")
+        self.tag_menu = QMenu(self.bulk_tag_button)
         for theme in ThemeStore(self.ctx.db).list():
-            self.bulk_theme.addItem(theme.name, theme.id)
-        self.bulk_tag_button = QPushButton("Tag selected")
-        self.bulk_tag_button.setAccessibleName("Tag the selected items with the theme")
-        self.bulk_status = QComboBox()
-        self.bulk_status.setAccessibleName("Status for the selected items")
-        for key, label in STATUS_LABELS.items():
-            self.bulk_status.addItem(label, key)
-        self.bulk_status_button = QPushButton("Set status")
+            action = self.tag_menu.addAction(theme.name)
+            action.triggered.connect(lambda _=False, t=theme.id: self.tag_selected(t))
+        self.bulk_tag_button.setMenu(self.tag_menu)
+        self.bulk_status_button = QPushButton("Status…")
         self.bulk_status_button.setAccessibleName("Set the status of the selected items")
-        self.delete_button = QPushButton("Delete selected")
+        status_menu = QMenu(self.bulk_status_button)
+        for key, label in STATUS_LABELS.items():
+            action = status_menu.addAction(label)
+            action.triggered.connect(lambda _=False, k=key: self.set_status_selected(k))
+        self.bulk_status_button.setMenu(status_menu)
+        self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName("Delete the selected items")
-        self.bulk_tag_button.clicked.connect(self.tag_selected)
-        self.bulk_status_button.clicked.connect(self.set_status_selected)
         self.delete_button.clicked.connect(self.delete_selected)
-        for widget in (
-            self.selection_label,
-            self.bulk_theme,
-            self.bulk_tag_button,
-            self.bulk_status,
-            self.bulk_status_button,
-            self.delete_button,
-        ):
+        row.addWidget(self.selection_label, 1)
+        for widget in (self.bulk_tag_button, self.bulk_status_button, self.delete_button):
             row.addWidget(widget)
-        row.insertStretch(1, 1)
         self._selection_changed()
 
     def _build_undo_bar(self) -> None:
@@ -159,6 +154,20 @@ class FeedbackScreen(QWidget):
         row.addWidget(self.undo_button)
         row.addWidget(close)
         self.undo_bar.hide()
+
+    def _size_columns(self) -> None:
+        """Column widths and row height in characters, so they grow with the text size."""
+        metrics = self.fontMetrics()
+        char = metrics.averageCharWidth()
+        for column, chars in enumerate(COLUMN_CHARS):
+            self.table.setColumnWidth(column, chars * char + 16)
+        self.table.setColumnWidth(0, metrics.horizontalAdvance("00/00/0000") + 24)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 12)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._size_columns()
 
     # --- loading ---------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -240,20 +249,20 @@ class FeedbackScreen(QWidget):
             widget.setEnabled(count > 0)
 
     # --- actions ---------------------------------------------------------------------------------
-    def tag_selected(self) -> None:
-        ids = self.selected_ids()
-        theme_id = self.bulk_theme.currentData()
-        if ids and theme_id is not None:
-            ThemeStore(self.ctx.db, self.ctx.actor).tag_many(ids, int(theme_id))
-            self._after_bulk(ids, f"Tagged {len(ids):,} with {self.bulk_theme.currentText()}.")
-
-    def set_status_selected(self) -> None:
+    def tag_selected(self, theme_id: int) -> None:
+        """Confirm one theme on every selected item."""
         ids = self.selected_ids()
         if ids:
-            FeedbackStore(self.ctx.db, self.ctx.actor).set_status(
-                ids, self.bulk_status.currentData()
-            )
-            self._after_bulk(ids, f"Set {len(ids):,} to {self.bulk_status.currentText()}.")
+            themes = ThemeStore(self.ctx.db, self.ctx.actor)
+            themes.tag_many(ids, theme_id)
+            self._after_bulk(ids, f"Tagged {len(ids):,} with {themes.get(theme_id).name}.")
+
+    def set_status_selected(self, status: str) -> None:
+        """Give every selected item the same status."""
+        ids = self.selected_ids()
+        if ids:
+            FeedbackStore(self.ctx.db, self.ctx.actor).set_status(ids, status)
+            self._after_bulk(ids, f"Set {len(ids):,} to {STATUS_LABELS[status]}.")
 
     def delete_selected(self) -> None:
         """Hide the selected items at once; the undo bar (or Ctrl+Z) brings them back."""

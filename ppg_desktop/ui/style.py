@@ -115,7 +115,6 @@ QPushButton, QToolButton {{ padding: 4px 12px; }}
 QPushButton:focus, QToolButton:focus, QComboBox:focus, QLineEdit:focus, QDateEdit:focus,
 QTextEdit:focus, QPlainTextEdit:focus, QCheckBox:focus, QListWidget:focus, QTableView:focus,
 QSpinBox:focus {{ border: 3px solid {focus}; }}
-QCheckBox::indicator {{ width: {pt(1.3)}; height: {pt(1.3)}; }}
 """
 
 
