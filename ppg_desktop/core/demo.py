@@ -210,7 +210,7 @@ def generate_demo(
         summary = DemoSummary(
             ppg_name=plan.ppg_name,
             practices=len(plan.practices),
-            users=1 + len(ctx.volunteer_ids),
+            users=db.execute("SELECT count(*) FROM users").fetchone()[0],
             feedback=len(items),
             theme_links=links,
             confirmed_links=confirmed,
@@ -233,13 +233,26 @@ def generate_demo(
 
 
 def _write_people(ctx: DemoContext) -> None:
-    """The PPG's name, its practices, its chair and volunteers (users without PINs)."""
+    """The PPG's name, its practices, its chair and volunteers (users without PINs).
+
+    A PPG name or a chair set up before (the first-run dialog asks for both) is kept: the demo
+    never adds a second chair, who would have no PIN.
+    """
     db, plan = ctx.db, ctx.plan
-    db.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?)"
-        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [PPG_NAME, json.dumps(plan.ppg_name)],
-    )
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [PPG_NAME]).fetchone()
+    if row and json.loads(row[0]):
+        plan.ppg_name = str(json.loads(row[0]))
+    else:
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [PPG_NAME, json.dumps(plan.ppg_name)],
+        )
+    chair = db.execute(
+        "SELECT id, name FROM users WHERE role = 'chair' AND active = 1 ORDER BY id LIMIT 1"
+    ).fetchone()
+    if chair:
+        ctx.chair_id, plan.chair = int(chair[0]), str(chair[1])
     created = ctx.stamp(plan.start - dt.timedelta(days=14))
     for practice in plan.practices:
         cursor = db.execute(
@@ -248,7 +261,8 @@ def _write_people(ctx: DemoContext) -> None:
             [ctx.uuid(), practice.name, practice.ods_code, created, created],
         )
         ctx.practice_ids.append(int(cursor.lastrowid or 0))
-    people = [(plan.chair, "chair"), *((name, "volunteer") for name in plan.volunteers)]
+    people = [] if chair else [(plan.chair, "chair")]
+    people += [(name, "volunteer") for name in plan.volunteers if name != plan.chair]
     for name, role in people:
         row = db.execute("SELECT id FROM users WHERE name = ? COLLATE NOCASE", [name]).fetchone()
         if row is None:

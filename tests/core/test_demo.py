@@ -15,8 +15,10 @@ from ppg_desktop.core.db import open_database
 from ppg_desktop.core.demo import DatabaseNotEmpty, DemoCancelled, DemoSummary, generate_demo
 from ppg_desktop.core.demo_plan import HUB_MONTH
 from ppg_desktop.core.sentiment import classify_sentiment
+from ppg_desktop.core.settings_store import PPG_NAME, SettingsStore
 from ppg_desktop.core.survey_templates import FFT_OPTIONS, PHONE_EASE_OPTIONS
 from ppg_desktop.core.tagging import load_taxonomy, suggest_themes
+from ppg_desktop.core.user_store import UserStore
 
 TODAY = dt.date(2026, 11, 26)
 SEEDED_TABLES = (
@@ -291,6 +293,18 @@ def test_actions_and_meetings(demo_db: tuple[sqlite_utils.Database, DemoSummary]
     assert _count(db, "SELECT count(*) FROM meetings WHERE agenda = '' OR attendees = ''") == 0
     audit = db.execute("SELECT changes FROM audit_log WHERE action = 'demo'").fetchall()
     assert len(audit) == 1 and json.loads(audit[0][0])["feedback"] == summary.feedback
+
+
+def test_keeps_the_chair_and_ppg_name_set_up_before(db: sqlite_utils.Database) -> None:
+    UserStore(db).create("Ann Example", role="chair", pin_hash="not-a-real-hash")
+    SettingsStore(db).set(PPG_NAME, "Oakwood Surgery PPG")
+    summary = generate_demo(db, 200, today=TODAY)
+    assert summary.ppg_name == "Oakwood Surgery PPG"
+    assert db.execute("SELECT name FROM users WHERE role = 'chair'").fetchall() == [
+        ("Ann Example",)
+    ]
+    attendees = [row[0] for row in db.execute("SELECT attendees FROM meetings")]
+    assert attendees and all(a.startswith("Ann Example (chair)") for a in attendees)
 
 
 def test_refuses_a_database_with_data(db: sqlite_utils.Database) -> None:
