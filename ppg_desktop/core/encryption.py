@@ -1,5 +1,6 @@
-"""Encryption at rest: encrypt a plain database in place, change or remove its passphrase, and
-copy an encrypted database safely.
+"""Encryption at rest: encrypt a plain database in place, and change or remove its passphrase.
+
+(Backups of an encrypted database are made, encrypted, by core/backup.py.)
 
 A PPG laptop can be left on a bus: with SQLCipher (the `sqlcipher3` package) the whole file,
 comments included, is unreadable without the passphrase. Every step here works on copies and
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
+from ppg_desktop.core.backup import PREFIX as BACKUP_PREFIX
 from ppg_desktop.core.db import is_encrypted_file, open_database
 from ppg_desktop.core.errors import DatabaseProblem, ValidationError
 
@@ -133,39 +135,9 @@ def _export(source: sqlite3.Connection, target: Path, passphrase: str) -> None:
         source.execute("DETACH DATABASE export")
 
 
-def _stamp() -> str:
-    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-
-
-def backup_database(
-    path: str | Path, destination: str | Path, passphrase: str | None = None
-) -> Path:
-    """A verified copy of a database; an encrypted database gives an encrypted copy with the
-    same passphrase (the plain SQLite backup API cannot copy between keys)."""
-    source_path, target = Path(path), Path(destination)
-    if passphrase is None and is_encrypted_file(source_path):
-        raise DatabaseProblem("This database is encrypted: give its passphrase.", "encrypted")
-    conn = _connect(source_path, passphrase)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        expected = table_counts(conn)
-        if passphrase:
-            _export(conn, partial, passphrase)
-        else:
-            _remove(partial)
-            plain = _connect(partial, None)
-            try:
-                conn.backup(plain)  # the SQLite online backup API
-            finally:
-                plain.close()
-    finally:
-        conn.close()
-    try:
-        _verify(partial, passphrase, expected, "backup")
-        os.replace(partial, target)
-    finally:
-        _remove(partial)
-    return target
+def _backup_name() -> str:
+    """Named like core/backup.py's backups, so the Restore dialog lists it too."""
+    return f"{BACKUP_PREFIX}{dt.datetime.now():%Y%m%d-%H%M%S-%f}-before-encryption.db"
 
 
 def encrypt_database(
@@ -195,7 +167,7 @@ def encrypt_database(
         )
     folder = Path(backup_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    backup_path = folder / f"{db_path.stem}-before-encryption-{_stamp()}.db"
+    backup_path = folder / _backup_name()
     encrypted_tmp = db_path.with_name(db_path.name + ".encrypting")
 
     say("Checking the database")

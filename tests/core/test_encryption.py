@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ppg_desktop.core.backup import list_backups, verify_backup
 from ppg_desktop.core.db import is_encrypted_file, open_database
 from ppg_desktop.core.encryption import (
-    backup_database,
     change_passphrase,
     decrypt_database,
     encrypt_database,
@@ -87,6 +87,9 @@ def test_encrypt_existing_database_loses_nothing_and_hides_the_text(tmp_path: Pa
 
     # the verified backup exists, holds everything, and is encrypted too
     assert backup.exists() and backup.parent == tmp_path / "backups"
+    listed = list_backups(tmp_path / "backups")  # the Restore dialog offers it
+    assert [b.path for b in listed] == [backup] and listed[0].reason == "before-encryption"
+    assert verify_backup(backup, PASSPHRASE) == []
     assert is_encrypted_file(backup)
     assert b"Zebedee" not in backup.read_bytes()
     copy = open_database(backup, PASSPHRASE, create=False)
@@ -195,22 +198,3 @@ def test_decrypt_gives_back_a_plain_database(tmp_path: Path) -> None:
     db = open_database(path, create=False)  # migrations and FTS still work
     assert FeedbackStore(db).count() == 26
     db.conn.close()
-
-
-def test_backup_of_an_encrypted_database_is_encrypted(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
-    before = _fill(path, PASSPHRASE)
-    copy = backup_database(path, tmp_path / "copy.db", PASSPHRASE)
-    assert is_encrypted_file(copy)
-    assert b"Zebedee" not in copy.read_bytes()
-    db = open_database(copy, PASSPHRASE, create=False)
-    assert table_counts(db.conn) == before
-    db.conn.close()
-    with pytest.raises(DatabaseProblem):
-        backup_database(path, tmp_path / "nope.db")
-    plain = tmp_path / "plain.db"
-    plain_counts = _fill(plain)
-    plain_copy = backup_database(plain, tmp_path / "plain-copy.db")
-    conn = sqlite3.connect(plain_copy)
-    assert table_counts(conn) == plain_counts
-    conn.close()

@@ -50,7 +50,7 @@ def test_encrypt_then_change_passphrase(
     monkeypatch.setenv("PPG_DESK_PASSPHRASE", "first long phrase")
     assert main(["encrypt", "--db", str(path)]) == 0
     assert is_encrypted_file(path)
-    assert list((tmp_path / "backups").glob("ppg-before-encryption-*.db"))
+    assert list((tmp_path / "backups").glob("ppg-desk-backup-*-before-encryption.db"))
     assert "now encrypted" in capsys.readouterr().out
     assert main(["encrypt", "--db", str(path)]) == 1  # already encrypted
     monkeypatch.setenv("PPG_DESK_NEW_PASSPHRASE", "second long phrase")
