@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -27,7 +30,7 @@ from PySide6.QtWidgets import (
 from ppg_desktop.core.action_store import ActionStore
 from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.errors import NotFoundError, ValidationError
-from ppg_desktop.core.models import ACTION_STATUS_LABELS, Action
+from ppg_desktop.core.models import ACTION_STATUS_LABELS, Action, Theme
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
@@ -102,7 +105,13 @@ class ActionDetail(QWidget):
             caption = QLabel(label)
             caption.setBuddy(widget)  # Alt+letter jumps to the field
             form.addRow(caption, column)
-        form.addRow("Linked", self.links)
+        self.themes_button = QPushButton("The&mes…")
+        self.themes_button.setAccessibleName("Choose the themes this action is about")
+        self.themes_button.clicked.connect(self.choose_themes)
+        links_row = QHBoxLayout()
+        links_row.addWidget(self.links, 1)
+        links_row.addWidget(self.themes_button)
+        form.addRow("Linked", links_row)
 
         self.save_button = QPushButton("&Save changes")
         self.save_button.setToolTip("Ctrl+S")
@@ -246,6 +255,7 @@ class ActionDetail(QWidget):
         ):
             widget.setEnabled(enabled)
         self.status_box.setEnabled(enabled and self.action is not None)
+        self.themes_button.setEnabled(enabled and self.action is not None)
 
     def _show_status(self) -> None:
         action = self.action
@@ -300,6 +310,25 @@ class ActionDetail(QWidget):
         if label is not None:
             show_error(label, exc.message)
         self.state_label.setText(f"⚠ Not saved: {exc.field}: {exc.message}")
+
+    def choose_themes(self) -> bool:
+        """Pick the themes this action is about (a checklist); stored at once. True if changed."""
+        if self.action is None:
+            return False
+        dialog = ThemePicker(ThemeStore(self.ctx.db).list(), set(self.action.theme_ids), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self.set_themes(dialog.chosen())
+
+    def set_themes(self, theme_ids: set[int]) -> bool:
+        """Store the action's themes (kept apart from Save: links are not typed edits)."""
+        if self.action is None or theme_ids == set(self.action.theme_ids):
+            return False
+        ActionStore(self.ctx.db, self.ctx.actor).set_themes(self.action.id, theme_ids)
+        self.action = ActionStore(self.ctx.db).get(self.action.id)
+        self._show_links()
+        self.ctx.notify("actions")
+        return True
 
     # --- saving ----------------------------------------------------------------------------------
     def has_unsaved_changes(self) -> bool:
@@ -374,3 +403,40 @@ class ActionDetail(QWidget):
         self.ctx.notify("actions")
         self.saved.emit(action.id)
         return True
+
+
+class ThemePicker(QDialog):
+    """A checklist of themes (space ticks, Enter confirms)."""
+
+    def __init__(
+        self, themes: list[Theme], ticked: set[int], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Themes for this action")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Themes")
+        for theme in themes:
+            item = QListWidgetItem(theme.name)
+            item.setData(Qt.ItemDataRole.UserRole, theme.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = theme.id in ticked
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Tick the themes this action is about."))
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> set[int]:
+        """The ids of the ticked themes."""
+        items = (self.list.item(row) for row in range(self.list.count()))
+        return {
+            int(item.data(Qt.ItemDataRole.UserRole))
+            for item in items
+            if item.checkState() == Qt.CheckState.Checked
+        }

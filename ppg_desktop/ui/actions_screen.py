@@ -139,6 +139,9 @@ class ActionsScreen(QWidget):
         layout.addWidget(splitter, 1)
 
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.new_action)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_current)
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
 

@@ -18,7 +18,7 @@ from ppg_desktop.core.clock import today, uk_date
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
-from ppg_desktop.ui import actions_screen, raise_action
+from ppg_desktop.ui import action_detail, actions_screen, raise_action
 from ppg_desktop.ui.actions_screen import FILTERS, ActionsScreen
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.models.actions_table import DUE_COLUMN
@@ -120,6 +120,14 @@ def test_statuses_overdue_and_poster(
     detail = screen.detail
     assert detail.action is not None and detail.action.id == action.id
     assert "Raised from 3 feedback items" in detail.links.text()
+    themes = ThemeStore(ctx.db).list()
+    assert detail.set_themes({themes[1].id, themes[2].id})
+    assert set(ActionStore(ctx.db).get(action.id).theme_ids) == {themes[1].id, themes[2].id}
+    assert themes[1].name in detail.links.text()
+    picker = action_detail.ThemePicker(themes, {themes[1].id})
+    qtbot.addWidget(picker)
+    picker.list.item(3).setCheckState(Qt.CheckState.Checked)
+    assert picker.chosen() == {themes[1].id, themes[3].id}
 
     # An impossible date is refused next to the field; nothing is stored.
     detail.due_on.setText("40/13/2026")
