@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppg_desktop.core.errors import ValidationError
+from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.skip_logic import visible_for_collected
 from ppg_desktop.core.survey_models import Question, is_blank, normalise_answer
 from ppg_desktop.core.survey_store import SurveyStore
@@ -500,3 +501,37 @@ class KioskWindow(QWidget):
             if kind == QEvent.Type.ContextMenu:
                 return True
         return False
+
+
+def kiosk_self_check(db: sqlite_utils.Database) -> list[str]:
+    """For `--self-test`: draw every kind of kiosk page for the first survey; list problems.
+
+    Saves nothing: it only shows the pages, then leaves through the PIN path.
+    """
+    surveys = SurveyStore(db).list()
+    practices = [p.id for p in PracticeStore(db).list()]
+    if not surveys or not practices:
+        return []
+    kiosk = KioskWindow(db, surveys[0].id, practices[0], pin_checker=lambda pin: pin == "ok")
+    kiosk.resize(1366, 768)
+    kiosk.show()
+    kiosk.reset()
+    problems = []
+    pages = [
+        ("privacy notice", kiosk.begin),
+        ("first question", kiosk.show_pin_page),
+        ("PIN page", lambda: kiosk.pages.setCurrentWidget(kiosk.thanks_page)),
+        ("thank-you page", lambda: None),
+    ]
+    for name, then in pages:
+        QApplication.processEvents()
+        picture = kiosk.grab()
+        if picture.isNull() or picture.width() == 0:
+            problems.append(f"kiosk {name} drew nothing")
+        then()
+    kiosk.pin_edit.setText("ok")
+    kiosk.try_unlock()
+    if kiosk.isVisible():
+        problems.append("kiosk did not close after the PIN")
+    kiosk.deleteLater()
+    return problems

@@ -152,3 +152,12 @@ def test_volunteer_pins_do_not_unlock(db: sqlite_utils.Database) -> None:
     assert not verify_chair_pin(db, "1357") and not chair_pin_is_set(db)
     users.create("Pat Chair", "chair", PasswordHasher().hash(PIN))
     assert verify_chair_pin(db, PIN) and not verify_chair_pin(db, "")
+
+
+def test_self_check_draws_every_page_and_saves_nothing(
+    qtbot: QtBot, db: sqlite_utils.Database, setup: tuple[int, int]
+) -> None:
+    from ppg_desktop.ui.kiosk import kiosk_self_check
+
+    assert kiosk_self_check(db) == []
+    assert SurveyStore(db).list_responses(setup[0]) == []
