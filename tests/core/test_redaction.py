@@ -15,6 +15,7 @@ from ppg_desktop.core.redaction import (
     PLACEHOLDER_RE,
     PLACEHOLDERS,
     contains_personal_details,
+    keep_words,
     nhs_number_is_valid,
     redact,
 )
@@ -296,4 +297,29 @@ def test_placeholders_stay_whole(text: str) -> None:
     # a placeholder already in the text is kept or swallowed whole, never lengthened
     assert len(PLACEHOLDER_RE.findall(result.text)) <= len(PLACEHOLDER_RE.findall(text)) + len(
         result.findings
+    )
+
+
+def test_warning_for_the_capture_form() -> None:
+    assert (
+        redact("Ring Sharon on 07700 900123")
+        .warning()
+        .startswith("This comment seems to include a phone number and a name.")
+    )
+    assert "an NHS number." in redact("NHS number 943 476 5919").warning()
+    assert redact("All fine").warning() == ""
+
+
+def test_keep_words_are_the_practices_and_the_ppg(tmp_path: Path) -> None:
+    from ppg_desktop.core.db import open_database
+    from ppg_desktop.core.practice_store import PracticeStore
+    from ppg_desktop.core.settings_store import SettingsStore
+
+    db = open_database(tmp_path / "t.db")
+    PracticeStore(db, "t").create("Hope Farm Surgery")
+    SettingsStore(db, "t").set("ppg_name", "Friends of Hope Farm")
+    assert sorted(keep_words(db)) == ["Friends of Hope Farm", "Hope Farm Surgery"]
+    text = "Hope Farm Surgery and Friends of Hope Farm thank Dr Hope"
+    assert redact(text, keep=keep_words(db)).text == (
+        "Hope Farm Surgery and Friends of Hope Farm thank Dr [NAME]"
     )

@@ -1,0 +1,347 @@
+"""Finding people's names in comments, for `redaction`: names after titles (Dr, Mrs, Nurse...),
+common UK first names (resources/first_names.txt), and capitalised words that the words around
+them show to be names ("spoke to Kieran", "Grace on reception").
+
+A first name that is also a word or a month (Will, May, Hope) counts only in such a context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ppg_desktop.paths import resources_dir
+
+NAME_PLACEHOLDER = "[NAME]"
+# A placeholder from an earlier redaction is one opaque token ("[NHS NUMBER]" included).
+_PLACEHOLDER_TOKEN = r"\[[A-Z][A-Z ]*\]"
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string: words split on spaces, phrases joined by '_'."""
+    return frozenset(word.replace("_", " ") for word in text.split())
+
+
+_TITLES = _words("""
+    dr doctor mr mrs ms miss mx nurse sister matron prof professor rev revd reverend sir dame
+    lady lord father auntie uncle""")
+_LOWERCASE_TITLES = _words("dr mr mrs ms")
+_SURNAME_PARTICLES = _words("van von de der den du la le di da al bin el ter")
+_STRONG_BEFORE = _words("""
+    spoke_to speak_to speaking_to talked_to talk_to talking_to asked thanked thank thanks
+    thanks_to thank_you told named called dear hi hello receptionist receptionists nurse doctor
+    gp pharmacist manager colleague husband wife son daughter partner mum mother dad father
+    carer neighbour friend brother sister grandson granddaughter seen_by helped_by examined_by
+    from with by saw see and or""")
+# Weak triggers: good enough for a name from the list, not for an unknown capitalised word or a
+# name that is also a month ("by May", "from June", "see April").
+_WEAK_BEFORE = _words("from with by saw see and or")
+_DATE_WORDS_BEFORE = _words("""
+    in on by until till since of from during next last early late mid this before after end
+    start beginning to through""")
+_MONTH_NAMES = _words("april may june august")
+_SAID_AFTER = _words("""
+    said says told asked explained rang phoned replied answered apologised apologized shouted
+    refused helped booked sorted laughed insisted suggested advised agreed promised arranged
+    listened smiled""")
+_ROLE_AFTER = re.compile(
+    r"^,?\s+(?:on|at|from|in)\s+(?:the\s+)?(?:front\s+)?(?:reception|desk|phones?|dispensary)\b"
+    r"|^,?\s+(?:the|our|my|a)\s+(?:practice\s+|senior\s+|new\s+|lovely\s+)?"
+    r"(?:receptionist|nurse|doctor|gp|manager|pharmacist|physio|physiotherapist|paramedic"
+    r"|midwife|health\s+visitor|care\s+coordinator|social\s+prescriber)\b",
+    re.IGNORECASE,
+)
+# Words that look like places: never a surname after a first name ("Hope Street"), but fine
+# after a title ("Dr Green", "Mrs Hill").
+_PLACE_WORDS = _words("""
+    street road lane avenue close drive way hill green park court place square farm house
+    surgery practice centre center clinic hospital pharmacy chemist medical health church hall
+    school college academy station estate gardens crescent terrace grove walk mews row rise
+    vale wharf meadows bridge library""")
+# Words that end a place's name but are seldom surnames ("Robin Hood Way", "Hope Farm").
+_PLACE_ENDINGS = _words("""
+    street road lane avenue way drive close crescent terrace gardens grove mews farm estate
+    surgery practice centre center clinic hospital pharmacy school college academy station""")
+# Capitalised words that are not names: sentence openers, days, months, the health service.
+_NOT_NAMES = _words("""
+    i a an the and but or so if on in at to for of by with from is was were are be been she he
+    they it we you my our her his their its your me him them us this that these those there here
+    then when where what who why how not no yes very all some any every after before also just
+    still only please thanks thank sorry ok okay as has had have did does do can could would
+    should will said says told asked one two three again today yesterday tomorrow overall
+    however although because while whilst never always sometimes about around into over under
+    up down out day days week month year morning afternoon evening night
+    monday tuesday wednesday thursday friday saturday sunday january february march july
+    september october november december christmas easter bank holiday ramadan diwali eid
+    nhs gp gps a&e ae reception receptionist team manager practitioner nurse doctor doctors
+    pharmacist partner associate physician consultant registrar locum paramedic midwife ward
+    unit ambulance urgent care covid flu app online patient patients ppg group trust council
+    service services department boots lloyds superdrug asda tesco ics icb cqc pals pcn
+    mum dad mother father son daughter wife husband english british god dear hi hello re ref""")
+
+
+@lru_cache(maxsize=1)
+def first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The shipped first names (lower case): (always names, names only in context)."""
+    plain: set[str] = set()
+    ambiguous: set[str] = set()
+    path = resources_dir() / "first_names.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        (ambiguous if "ambiguous" in parts[1:] else plain).add(parts[0].lower())
+    return frozenset(plain), frozenset(ambiguous)
+
+
+_TOKEN = re.compile(
+    _PLACEHOLDER_TOKEN + r"|[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’\-]*|\d[\d:./,]*|\S"
+)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’\-])$")
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int  # without a possessive 's
+    full_end: int
+    word: str  # the token text without a possessive 's
+    is_word: bool
+    is_placeholder: bool
+
+    @property
+    def low(self) -> str:
+        return self.word.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.word[:1].isupper() and not (len(self.word) > 1 and self.word.isupper())
+
+    @property
+    def shouting(self) -> bool:
+        return len(self.word) > 1 and self.word.isupper()
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        is_placeholder = raw.startswith("[") and raw.endswith("]") and len(raw) > 2
+        is_word = not is_placeholder and raw[0].isalpha()
+        word = _POSSESSIVE.sub("", raw) if is_word else raw
+        word = word or raw
+        tokens.append(
+            _Token(m.start(), m.start() + len(word), m.end(), word, is_word, is_placeholder)
+        )
+    return tokens
+
+
+def _gap(text: str, left: _Token, right: _Token) -> str:
+    return text[left.full_end : right.start]
+
+
+def _surname_like(tok: _Token) -> bool:
+    return (
+        tok.is_word
+        and tok.capitalised
+        and tok.low not in _NOT_NAMES
+        and tok.low not in _TITLES
+        and tok.low not in _PLACE_ENDINGS
+    )
+
+
+def _extend_surname(text: str, tokens: list[_Token], index: int) -> int:
+    """The index of the last token of a name starting at `index` (adds up to two surnames)."""
+    last = index
+    while last + 1 < len(tokens) and last - index < 2:
+        nxt = tokens[last + 1]
+        if tokens[last].end != tokens[last].full_end:  # "Sharon's" ends the name
+            break
+        if _gap(text, tokens[last], nxt) != " " or not _surname_like(nxt):
+            break
+        last += 1
+    return last
+
+
+def _words_before(text: str, tokens: list[_Token], index: int) -> tuple[str, str]:
+    """The one and two lower-case words just before a token, looking past one comma
+    ("the nurse, Grace"); empty when other punctuation intervenes."""
+    k = index - 1
+    if k >= 1 and tokens[k].word == "," and not _gap(text, tokens[k], tokens[index]).strip():
+        k -= 1
+    if k < 0 or not tokens[k].is_word or _gap(text, tokens[k], tokens[k + 1]).strip():
+        return "", ""
+    one = tokens[k].low
+    if k >= 1 and tokens[k - 1].is_word and not _gap(text, tokens[k - 1], tokens[k]).strip():
+        return one, tokens[k - 1].low + " " + one
+    return one, ""
+
+
+def _title_names(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    spans = []
+    for i, tok in enumerate(tokens):
+        if not tok.is_word or tok.low not in _TITLES or tok.end != tok.full_end:
+            continue
+        if not (tok.capitalised or tok.shouting or tok.low in _LOWERCASE_TITLES):
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j].word == "." and _gap(text, tok, tokens[j]) == "":
+            j += 1
+        if (
+            j >= len(tokens)
+            or _gap(text, tokens[j - 1], tokens[j]).strip() != ""
+            or ("\n" in _gap(text, tokens[j - 1], tokens[j]))
+        ):
+            continue
+        first = tokens[j]
+        plain = first_names()[0]
+        lowercase_name = first.low in plain and tok.low in _LOWERCASE_TITLES
+        if not first.is_word or not (
+            first.capitalised or first.shouting or lowercase_name or first.low in _SURNAME_PARTICLES
+        ):
+            continue
+        start = first.start
+        while (
+            first.low in _SURNAME_PARTICLES
+            and j + 1 < len(tokens)
+            and _gap(text, first, tokens[j + 1]) == " "
+        ):  # "Dr van der Berg"
+            j += 1
+            first = tokens[j]
+        if not first.capitalised and not first.shouting and not lowercase_name:
+            continue
+        if first.low in _NOT_NAMES or first.low in _TITLES:
+            continue
+        last = j
+        # initials: "Dr J. R. Smith"
+        while (
+            len(tokens[last].word) == 1
+            and last + 2 < len(tokens)
+            and tokens[last + 1].word == "."
+            and _surname_like(tokens[last + 2])
+            and _gap(text, tokens[last + 1], tokens[last + 2]) == " "
+        ):
+            last += 2
+        if not first.shouting:
+            last = _extend_surname(text, tokens, last)
+        spans.append((start, tokens[last].end))
+    return spans
+
+
+def _names_a_place(text: str, tokens: list[_Token], first: int, last: int) -> bool:
+    """ "St Mary's", "Robin Hood Way", "Sharon Road": a name that is part of a place's name."""
+    before = tokens[first - 1] if first >= 1 else None
+    if before is not None and before.word == "." and first >= 2:
+        before = tokens[first - 2]
+    if before is not None and before.low in ("st", "saint"):
+        return True
+    after = tokens[last + 1] if last + 1 < len(tokens) else None
+    return (
+        after is not None
+        and after.is_word
+        and after.low in _PLACE_ENDINGS
+        and after.word[:1].isupper()
+        and _gap(text, tokens[last], after) == " "
+    )
+
+
+def _list_names(
+    text: str, tokens: list[_Token], taken: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    plain, ambiguous = first_names()
+    spans: list[tuple[int, int]] = []
+    name_at: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if not tok.is_word:
+            continue
+        low = tok.low
+        one, two = _words_before(text, tokens, i)
+        if low in plain and low not in _NOT_NAMES:
+            # "Sharon" is a name; "matt" or "terry" typed in lower case needs the context
+            is_name = (
+                tok.capitalised
+                or tok.shouting
+                or _context_says_name(text, tokens, i, one, two, known=True, weak_ok=True)
+            )
+        elif tok.capitalised and (
+            low in ambiguous
+            or (
+                low not in _NOT_NAMES
+                and low not in _TITLES
+                and low not in _PLACE_WORDS
+                and len(low) > 1
+            )
+        ):
+            is_name = _context_says_name(text, tokens, i, one, two, known=low in ambiguous)
+        else:
+            is_name = False
+        if is_name:
+            last = _extend_surname(text, tokens, i) if not tok.shouting else i
+            if _names_a_place(text, tokens, i, last):
+                continue
+            spans.append((tok.start, tokens[last].end))
+            name_at.update(range(i, last + 1))
+    # "Sharon and Will": an ambiguous name joined to a found name (or a [NAME]) is a name too.
+    for i, tok in enumerate(tokens):
+        if i in name_at or not tok.is_word or tok.low not in ambiguous or not tok.capitalised:
+            continue
+        for step in (-2, 2):
+            k, link = i + step, i + step // 2
+            if not (0 <= k < len(tokens)) or tokens[link].low not in ("and", "&", "or", ","):
+                continue
+            other = tokens[k]
+            joined = (
+                k in name_at
+                or other.word == NAME_PLACEHOLDER
+                or any(s <= other.start < e for s, e in taken)
+            )
+            if joined and (tok.low not in _MONTH_NAMES or step == -2):
+                spans.append((tok.start, tok.end))
+                break
+    return spans
+
+
+def _context_says_name(
+    text: str,
+    tokens: list[_Token],
+    i: int,
+    one: str,
+    two: str,
+    *,
+    known: bool,
+    weak_ok: bool = False,
+) -> bool:
+    """Whether the words around a capitalised word show it is someone's name."""
+    low = tokens[i].low
+    is_month = low in _MONTH_NAMES
+    if any(t in _STRONG_BEFORE and t not in _WEAK_BEFORE for t in (two, one)):
+        return True  # "spoke to April", "thanks to June"
+    if is_month and (one in _DATE_WORDS_BEFORE or (i >= 1 and tokens[i - 1].word[:1].isdigit())):
+        return False
+    sentence_start = i == 0 or tokens[i - 1].word in (".", "!", "?", '"', "(", "“")
+    if weak_ok and (one in _WEAK_BEFORE or two in _WEAK_BEFORE):
+        return True  # "with dave": enough for a name that is not also a word
+    if not known:
+        # an unknown capitalised word is a name only after a strong trigger (handled above)
+        return False
+    after = text[tokens[i].full_end : tokens[i].full_end + 60]
+    if _ROLE_AFTER.match(after):
+        return True
+    if i + 1 < len(tokens):
+        nxt = tokens[i + 1]
+        gap = _gap(text, tokens[i], nxt)
+        if gap == " " and nxt.low in _SAID_AFTER:
+            return True
+        if gap == " " and _surname_like(nxt) and not (sentence_start and is_month):
+            return True
+    return False
+
+
+def find_names(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of people's names in `text`."""
+    tokens = _tokens(text)
+    spans = _title_names(text, tokens)
+    spans += _list_names(text, tokens, spans)
+    return [(s, e) for s, e in spans if e > s]
