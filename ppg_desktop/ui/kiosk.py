@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppg_desktop.core.auth import pin_matches
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.skip_logic import visible_for_collected
@@ -71,24 +72,15 @@ QProgressBar::chunk { background: #005eb8; border-radius: 9px; }
 
 
 def verify_chair_pin(db: sqlite_utils.Database, pin: str) -> bool:
-    """True when `pin` is the PIN of an active chair (argon2 hashes in users.pin_hash)."""
-    from argon2 import PasswordHasher
-    from argon2.exceptions import InvalidHashError, VerificationError
-
+    """True when `pin` is the PIN of an active chair (argon2, checked by core.auth)."""
     if not pin:
         return False
     users = UserStore(db)
-    hasher = PasswordHasher()
-    for user in users.list(active_only=True):
-        stored = users.pin_hash(user.id) if user.role == "chair" else None
-        if not stored:
-            continue
-        try:
-            if hasher.verify(stored, pin):
-                return True
-        except (VerificationError, InvalidHashError):
-            continue
-    return False
+    return any(
+        pin_matches(users.pin_hash(user.id), pin)
+        for user in users.list(active_only=True)
+        if user.role == "chair"
+    )
 
 
 def chair_pin_is_set(db: sqlite_utils.Database) -> bool:
