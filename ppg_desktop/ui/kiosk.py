@@ -41,6 +41,8 @@ from ppg_desktop.core.user_store import UserStore
 
 IDLE_MS = 60_000
 THANK_YOU_MS = 10_000
+MAX_PIN_TRIES = 5
+PIN_LOCKOUT_MS = 60_000
 PRIVACY_NOTICE = (
     "This survey is anonymous. We do not ask for your name, and please do not write your name "
     "or anyone else's in your answers.\n\n"
@@ -164,6 +166,7 @@ class KioskWindow(QWidget):
         idle_ms: int = IDLE_MS,
         thank_you_ms: int = THANK_YOU_MS,
         pin_checker: Callable[[str], bool] | None = None,
+        pin_lockout_ms: int = PIN_LOCKOUT_MS,
     ) -> None:
         super().__init__(
             None,
@@ -180,6 +183,8 @@ class KioskWindow(QWidget):
         self.practice_id = practice_id
         self._check_pin = pin_checker or (lambda pin: verify_chair_pin(db, pin))
         self._unlocked = False
+        self._pin_failures = 0
+        self._pin_lockout_ms = pin_lockout_ms
         self.answers: dict[int, Any] = {}
         self.current: Question | None = None
         self.input: AnswerInput | None = None
@@ -447,7 +452,21 @@ class KioskWindow(QWidget):
             self.exited.emit()
         else:
             self.pin_edit.clear()
-            self.pin_error.setText("That PIN is not right. Ask the PPG chair.")
+            self._pin_failures += 1
+            if self._pin_failures >= MAX_PIN_TRIES:
+                # A brake on guessing: a patient cannot try every 4-digit PIN in turn.
+                self._pin_failures = 0
+                self.pin_edit.setEnabled(False)
+                self.pin_ok.setEnabled(False)
+                self.pin_error.setText("Too many wrong PINs. Wait a minute and try again.")
+                QTimer.singleShot(self._pin_lockout_ms, self._end_pin_lockout)
+            else:
+                self.pin_error.setText("That PIN is not right. Ask the PPG chair.")
+
+    def _end_pin_lockout(self) -> None:
+        self.pin_edit.setEnabled(True)
+        self.pin_ok.setEnabled(True)
+        self.pin_error.clear()
 
     @property
     def unlocked(self) -> bool:

@@ -161,3 +161,20 @@ def test_self_check_draws_every_page_and_saves_nothing(
 
     assert kiosk_self_check(db) == []
     assert SurveyStore(db).list_responses(setup[0]) == []
+
+
+def test_five_wrong_pins_pause_pin_entry(
+    qtbot: QtBot, db: sqlite_utils.Database, setup: tuple[int, int]
+) -> None:
+    kiosk = KioskWindow(db, *setup, pin_lockout_ms=200)
+    qtbot.addWidget(kiosk)
+    kiosk.start()
+    kiosk.show_pin_page()
+    for _ in range(5):
+        qtbot.keyClicks(kiosk.pin_edit, "0000")
+        qtbot.keyClick(kiosk.pin_edit, Qt.Key.Key_Return)
+    assert not kiosk.pin_edit.isEnabled() and "Too many" in kiosk.pin_error.text()
+    qtbot.waitUntil(kiosk.pin_edit.isEnabled, timeout=3000)
+    qtbot.keyClicks(kiosk.pin_edit, PIN)
+    qtbot.keyClick(kiosk.pin_edit, Qt.Key.Key_Return)
+    assert kiosk.unlocked
