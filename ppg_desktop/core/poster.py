@@ -26,8 +26,7 @@ from ppg_desktop.core.action_store import ActionStore
 from ppg_desktop.core.clock import today
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.models import Action
-from ppg_desktop.core.practice_store import PracticeStore
-from ppg_desktop.core.redaction import redact
+from ppg_desktop.core.redaction import keep_words, redact
 from ppg_desktop.core.settings_store import SettingsStore
 
 JOIN_TEXT_KEY = "join_text"
@@ -103,8 +102,7 @@ def _items(db: sqlite_utils.Database, action_ids: Sequence[int] | None) -> list[
                 "There are no done actions with an outcome yet. Mark "
                 "an action done and write what was done, then make the poster.",
             )
-    keep = [p.name for p in PracticeStore(db).list()]
-    keep.append(SettingsStore(db).ppg_name())
+    keep = keep_words(db)
     return [
         PosterItem(a.id, redact(a.title, keep=keep).text, redact(_we_did(a), keep=keep).text)
         for a in actions
