@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
+import sqlite_utils
+
 from ppg_desktop.core.backup import PREFIX as BACKUP_PREFIX
 from ppg_desktop.core.db import is_encrypted_file, open_database
 from ppg_desktop.core.errors import DatabaseProblem, ValidationError
@@ -238,6 +240,24 @@ def change_passphrase(path: str | Path, old: str, new: str) -> None:
         conn.execute(f"PRAGMA rekey = {_quote(new)}")
     finally:
         conn.close()
+    _verify(db_path, new, expected, "database")
+
+
+def change_passphrase_open(db: sqlite_utils.Database, path: str | Path, old: str, new: str) -> None:
+    """Change the passphrase of the database the app has open, without closing it.
+
+    `old` is asked for again (someone may have walked up to an unlocked laptop); the change is
+    checked by opening the file afresh with the new passphrase.
+    """
+    db_path = Path(path)
+    check_passphrase(new, "New passphrase")
+    if type(db.conn).__module__.split(".")[0] != "sqlcipher3" or not is_encrypted_file(db_path):
+        raise DatabaseProblem(
+            "This database is not encrypted yet: encrypt it first.", "not_encrypted"
+        )
+    _connect(db_path, old).close()  # raises wrong_passphrase when `old` is not the passphrase
+    expected = table_counts(db.conn)
+    db.execute(f"PRAGMA rekey = {_quote(new)}")
     _verify(db_path, new, expected, "database")
 
 

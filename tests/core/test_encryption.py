@@ -12,6 +12,7 @@ from ppg_desktop.core.backup import list_backups, verify_backup
 from ppg_desktop.core.db import is_encrypted_file, open_database
 from ppg_desktop.core.encryption import (
     change_passphrase,
+    change_passphrase_open,
     decrypt_database,
     encrypt_database,
     table_counts,
@@ -198,3 +199,25 @@ def test_decrypt_gives_back_a_plain_database(tmp_path: Path) -> None:
     db = open_database(path, create=False)  # migrations and FTS still work
     assert FeedbackStore(db).count() == 26
     db.conn.close()
+
+
+def test_change_passphrase_while_the_app_has_it_open(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    before = _fill(path, PASSPHRASE)
+    db = open_database(path, PASSPHRASE, create=False)
+    with pytest.raises(DatabaseProblem) as wrong:
+        change_passphrase_open(db, path, "not the passphrase", "a brand new phrase")
+    assert wrong.value.kind == "wrong_passphrase"
+    change_passphrase_open(db, path, PASSPHRASE, "a brand new phrase")
+    FeedbackStore(db).soft_delete([1])  # the open connection keeps working
+    assert FeedbackStore(db).count() == 25
+    db.conn.close()
+    again = open_database(path, "a brand new phrase", create=False)
+    assert table_counts(again.conn)["feedback"] == before["feedback"]
+    again.conn.close()
+    with pytest.raises(DatabaseProblem):
+        open_database(path, PASSPHRASE, create=False)
+    plain = open_database(tmp_path / "plain.db")
+    with pytest.raises(DatabaseProblem) as not_encrypted:
+        change_passphrase_open(plain, tmp_path / "plain.db", "x", "a brand new phrase")
+    assert not_encrypted.value.kind == "not_encrypted"
