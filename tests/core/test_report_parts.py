@@ -98,3 +98,31 @@ def test_axis_and_label_helpers() -> None:
     ordered = sorted(placed)
     assert all(b - a >= 10.0 for a, b in itertools.pairwise(ordered))
     assert placed[3] == 50.0
+
+
+def test_you_said_we_did_lists_the_periods_actions(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    from ppg_desktop.core.action_store import ActionStore
+
+    site = practice(db)
+    add_items(db, site, "phone_access", dt.date(2025, 3, 2), ["On hold for an hour."])
+    actions = ActionStore(db, "test")
+    done = actions.create(
+        title="Tell callers their place in the queue",
+        practice_id=site,
+        raised_on=dt.date(2025, 3, 5),
+    )
+    actions.set_status(done.id, "done", outcome="The phone message now says the queue place.")
+    actions.create(
+        title="Parking for disabled patients",
+        raised_on=dt.date(2025, 3, 20),
+        due_on=dt.date(2025, 4, 30),
+    )
+    actions.create(title="Raised after the period", raised_on=dt.date(2025, 5, 1))
+    titles = [a.title for a in gather(db, MARCH).actions]
+    assert "Raised after the period" not in titles
+    assert set(titles) == {"Tell callers their place in the queue", "Parking for disabled patients"}
+    text = " ".join(pdf_pages(build_pack(db, PackOptions(MARCH), tmp_path / "p.pdf").path))
+    assert "The phone message now says the queue place." in text
+    assert "Open – overdue (due 30/04/2025)" in text or "Open – due 30/04/2025" in text

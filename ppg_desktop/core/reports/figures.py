@@ -231,20 +231,28 @@ def _question_result(
 def pack_actions(
     db: sqlite_utils.Database, period: Period, practice_ids: Sequence[int] = ()
 ) -> list[Action]:
-    """Actions still open, and those raised or finished during the period, for "You said, we did"."""
+    """Actions for "You said, we did": those open during the period, and those raised or whose
+    status changed in it (so an action finished in the period shows as done)."""
+    store = ActionStore(db)
     shown = []
-    for action in ActionStore(db).list():
+    for action in store.list():
         if (
             practice_ids
             and action.practice_id is not None
-            and action.practice_id not in (practice_ids)
+            and (action.practice_id not in practice_ids)
         ):
             continue
-        touched = dt.date.fromisoformat(action.updated_at[:10])
-        raised_in = action.raised_on is not None and period.start <= action.raised_on <= period.end
         started = action.raised_on or dt.date.fromisoformat(action.created_at[:10])
-        still_open = action.status in ("open", "in_progress") and started <= period.end
-        if still_open or raised_in or (period.start <= touched <= period.end):
+        if started > period.end:
+            continue  # raised after the period: not part of this pack
+        if (
+            action.status in ("open", "in_progress")
+            or period.start <= started
+            or any(
+                period.start <= dt.date.fromisoformat(entry.changed_at[:10]) <= period.end
+                for entry in store.history(action.id)
+            )
+        ):
             shown.append(action)
     return shown[:MAX_ACTIONS]
 
