@@ -1,0 +1,64 @@
+"""`ppg-desktop backup`: back up the database now, list backups, or check one."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from pathlib import Path
+
+from ppg_desktop.commands._common import PASSPHRASE_ENV, add_db_argument, db_path, open_db
+from ppg_desktop.core.backup import backup_dir, backup_now, list_backups, verify_backup
+from ppg_desktop.core.db import is_encrypted_file
+
+NAME = "backup"
+HELP = "Back up the database now (SQLite online backup), list backups, or check a backup."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--to a folder; --list; --verify a file."""
+    add_db_argument(parser)
+    parser.add_argument(
+        "--to",
+        type=Path,
+        metavar="DIR",
+        help="the folder to back up into (default: the one in Settings)",
+    )
+    parser.add_argument("--list", action="store_true", help="list backups, newest first")
+    parser.add_argument(
+        "--verify", type=Path, metavar="BACKUP", help="check a backup file's integrity"
+    )
+
+
+def passphrase_for(path: Path) -> str | None:
+    """The passphrase of an encrypted file (PPG_DESK_PASSPHRASE, or asked for)."""
+    if not is_encrypted_file(path):
+        return None
+    return os.environ.get(PASSPHRASE_ENV) or getpass.getpass(f"Passphrase for {path}: ")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Back up, list or verify."""
+    if args.verify:
+        problems = verify_backup(args.verify, passphrase_for(args.verify))
+        if problems:
+            print(f"{args.verify.name} is damaged: " + "; ".join(problems[:5]))
+            return 1
+        print(f"{args.verify.name} is sound.")
+        return 0
+    db = open_db(args)
+    try:
+        folder = args.to or backup_dir(db)
+        if args.list:
+            backups = list_backups(folder)
+            for info in backups:
+                print(f"{info.label}  {info.path}")
+            print(f"{len(backups)} backup(s) in {folder}.")
+            return 0
+        info = backup_now(
+            db, passphrase=passphrase_for(db_path(args)), to_dir=folder, reason="manual"
+        )
+        print(f"Backed up to {info.path} ({info.label}).")
+        return 0
+    finally:
+        db.close()

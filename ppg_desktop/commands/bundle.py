@@ -1,0 +1,89 @@
+"""`ppg-desktop bundle`: pass feedback between volunteers' laptops and the chair's.
+
+`bundle export` writes everything new or changed since this laptop's last export to one file;
+`bundle merge` reads such a file into this database and says what it added, updated and skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from pathlib import Path
+
+from ppg_desktop.commands._common import PASSPHRASE_ENV, add_db_argument, db_path, open_db
+from ppg_desktop.core.bundles import export_bundle, merge_bundle
+from ppg_desktop.core.db import is_encrypted_file
+
+NAME = "bundle"
+HELP = "Export changes for the chair, or merge a volunteer's export into this database."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Two actions: export and merge."""
+    actions = parser.add_subparsers(dest="bundle_action", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="write what changed since the last export")
+    add_db_argument(export)
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the bundle file to write (e.g. on a USB stick)",
+    )
+    export.add_argument(
+        "--all",
+        dest="everything",
+        action="store_true",
+        help="export everything, not just what changed since the last export",
+    )
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="remove names, phone numbers and other personal details from "
+        "comments (for a copy shared with the practice)",
+    )
+    merge = actions.add_parser("merge", help="merge a bundle into this database")
+    add_db_argument(merge)
+    merge.add_argument("bundle", type=Path, metavar="FILE", help="the bundle to merge")
+
+
+def _passphrase(path: Path) -> str | None:
+    """The passphrase of an encrypted file (from PPG_DESK_PASSPHRASE, or asked for)."""
+    if not is_encrypted_file(path):
+        return None
+    return os.environ.get(PASSPHRASE_ENV) or getpass.getpass(f"Passphrase for {path}: ")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Export or merge, and print what happened."""
+    db = open_db(args)
+    try:
+        if args.bundle_action == "export":
+            result = export_bundle(
+                db,
+                args.out,
+                passphrase=_passphrase(db_path(args)),
+                everything=args.everything,
+                redact_text=args.redact,
+                actor="command line",
+            )
+            counts = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in result.counts.items())
+            since = f" since {result.since}" if result.since else ""
+            print(
+                f"Wrote {result.path}{since}: {counts}"
+                + (" (encrypted)" if result.encrypted else "")
+                + (" (personal details removed)" if result.redacted else "")
+                + "."
+            )
+            return 0
+        report = merge_bundle(
+            db, args.bundle, passphrase=_passphrase(args.bundle), actor="command line"
+        )
+        print(
+            f"Merged {args.bundle.name}" + (f" from {report.source}" if report.source else "") + ":"
+        )
+        print(report.summary())
+        return 0
+    finally:
+        db.close()

@@ -1,0 +1,29 @@
+"""`ppg-desktop restore`: replace the database with a backup, after checking the backup and
+saving the current database first."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ppg_desktop.commands._common import add_db_argument, db_path
+from ppg_desktop.commands.backup import passphrase_for
+from ppg_desktop.core.backup import restore_backup
+
+NAME = "restore"
+HELP = "Restore the database from a backup (the backup is checked, the current one kept)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The backup file and --db."""
+    add_db_argument(parser, must_exist=False)
+    parser.add_argument("backup", type=Path, metavar="BACKUP", help="the backup file to restore")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check, save the current database, restore; say where the old one went."""
+    result = restore_backup(db_path(args), args.backup, passphrase=passphrase_for(args.backup))
+    print(f"Restored {db_path(args)} from {result.restored_from.name}.")
+    if result.safety_copy:
+        print(f"The database as it was before is kept at {result.safety_copy}.")
+    return 0
