@@ -90,20 +90,25 @@ def sentiment_accuracy(rows: list[dict[str, object]], show_errors: bool) -> None
         print(f"  labelled {label:<8}: {row_counts}")
 
 
-def throughput(rows: list[dict[str, object]], seconds: float) -> float:
-    """Comments tagged per second on this core, repeating the set for about `seconds`."""
+def throughput(rows: list[dict[str, object]], seconds: float) -> tuple[float, float]:
+    """Comments tagged per second of CPU time on one core, and per second of wall-clock time.
+
+    CPU time is the fair figure on a shared machine; wall-clock time is shown alongside.
+    """
     texts = [str(row["text"]) for row in rows]
     taxonomy = default_taxonomy()
     # Vary the texts slightly so the word cache is not all that is measured.
     variants = [f"{t} ({i})" for i, t in enumerate(texts * 20)]
     done = 0
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        for text in variants[done % len(variants) : done % len(variants) + 500]:
+    cpu_started, wall_started = time.process_time(), time.perf_counter()
+    while time.process_time() - cpu_started < seconds:
+        offset = done % len(variants)
+        for text in variants[offset : offset + 500]:
             taxonomy.suggest(text)
             done += 1
-    elapsed = time.perf_counter() - started
-    return done / elapsed
+    cpu = time.process_time() - cpu_started
+    wall = time.perf_counter() - wall_started
+    return done / cpu, done / wall
 
 
 def main() -> int:
@@ -117,9 +122,12 @@ def main() -> int:
     print(f"{len(rows)} labelled comments from {args.data}")
     micro = evaluate(rows, args.errors)
     sentiment_accuracy(rows, args.errors)
-    speed = throughput(rows, args.seconds)
+    speed, wall_speed = throughput(rows, args.seconds)
     mean_length = sum(len(str(r["text"])) for r in rows) / len(rows)
-    print(f"throughput: {speed:,.0f} comments/second (mean length {mean_length:.0f} characters)")
+    print(
+        f"throughput: {speed:,.0f} comments/second of CPU time on one core"
+        f" ({wall_speed:,.0f}/second wall-clock; mean length {mean_length:.0f} characters)"
+    )
     print(
         "targets: micro-F1 >= 0.85, every theme >= 0.70, >= 5,000 comments/second:",
         "met" if micro >= 0.85 and speed >= 5000 else "NOT met",

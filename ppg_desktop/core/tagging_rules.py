@@ -296,7 +296,9 @@ class Matcher:
     phrases: list[Phrase] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     owners: dict[int, list[int]] = field(default_factory=dict)  # phrase id -> rule numbers
-    by_word: dict[str, list[int]] = field(default_factory=dict)
+    by_word: dict[str, list[int]] = field(default_factory=dict)  # one-word phrases
+    by_pair: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # by first two words
+    by_first: dict[str, list[int]] = field(default_factory=dict)  # other phrases, by first word
     by_prefix: dict[str, list[int]] = field(default_factory=dict)
     by_number: list[int] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
@@ -330,14 +332,22 @@ class Matcher:
         self._build_fuzzy()
 
     def _index(self, phrase: Phrase, phrase_id: int) -> None:
+        """File a phrase under what its first word (and second, when plain) can be."""
         head = phrase[0]
         if head.number:
             self.by_number.append(phrase_id)
         elif head.prefix:
             self.by_prefix.setdefault(head.prefix[:3], []).append(phrase_id)
-        else:
+        elif len(phrase) == 1:
             for form in head.forms:
                 self.by_word.setdefault(form, []).append(phrase_id)
+        elif phrase[1].forms:
+            for form in head.forms:
+                for second in phrase[1].forms:
+                    self.by_pair.setdefault((form, second), []).append(phrase_id)
+        else:
+            for form in head.forms:
+                self.by_first.setdefault(form, []).append(phrase_id)
         for element in phrase:
             self.vocabulary |= element.forms
 
@@ -410,33 +420,39 @@ class Matcher:
     def phrase_hits(self, tokens: list[Token]) -> dict[int, list[tuple[int, int]]]:
         """Every occurrence of every indexed phrase, as inclusive token ranges by phrase id."""
         hits: dict[int, list[tuple[int, int]]] = {}
-        count = len(tokens)
+        words = [token.word for token in tokens]
+        sentences = [token.sentence for token in tokens]
+        count = len(words)
         phrases = self.phrases
-        for i, token in enumerate(tokens):
-            word = token.word
-            candidates = self.by_word.get(word, ())
+        by_word, by_pair, by_first = self.by_word, self.by_pair, self.by_first
+
+        def rest_matches(phrase: Phrase, i: int, start: int) -> bool:
+            last = i + len(phrase) - 1
+            if last >= count or sentences[last] != sentences[i]:
+                return False
+            return all(phrase[k].accepts(words[i + k]) for k in range(start, len(phrase)))
+
+        for i, word in enumerate(words):
+            for phrase_id in by_word.get(word, ()):
+                hits.setdefault(phrase_id, []).append((i, i))
+            if i + 1 < count and sentences[i + 1] == sentences[i]:
+                for phrase_id in by_pair.get((word, words[i + 1]), ()):
+                    phrase = phrases[phrase_id]
+                    if len(phrase) == 2 or rest_matches(phrase, i, 2):
+                        hits.setdefault(phrase_id, []).append((i, i + len(phrase) - 1))
+            slow = list(by_first.get(word, ()))
             if self.by_number and (word[:1].isdigit() or word in _NUMBER_WORDS):
-                candidates = [*candidates, *self.by_number]
+                slow += self.by_number
             if self.by_prefix:
-                prefixed = [
+                slow += [
                     p
                     for p in self.by_prefix.get(word[:3], ())
                     if word.startswith(phrases[p][0].prefix)
                 ]
-                if prefixed:
-                    candidates = [*candidates, *prefixed]
-            for phrase_id in candidates:
+            for phrase_id in slow:
                 phrase = phrases[phrase_id]
-                size = len(phrase)
-                if size > 1:
-                    last = i + size - 1
-                    if last >= count or tokens[last].sentence != token.sentence:
-                        continue
-                    if not all(phrase[k].accepts(tokens[i + k].word) for k in range(1, size)):
-                        continue
-                    hits.setdefault(phrase_id, []).append((i, last))
-                else:
-                    hits.setdefault(phrase_id, []).append((i, i))
+                if len(phrase) == 1 or rest_matches(phrase, i, 1):
+                    hits.setdefault(phrase_id, []).append((i, i + len(phrase) - 1))
         return hits
 
     def rule_hits(
