@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import sqlite_utils
+
 from ppg_desktop.commands._common import add_db_argument, open_db
 from ppg_desktop.core.importing import (
     AmbiguousDates,
@@ -25,6 +27,13 @@ from ppg_desktop.core.importing_mapping import (
     save_mapping,
     saved_mappings,
 )
+from ppg_desktop.core.importing_survey import (
+    SurveyImportOptions,
+    mapping_from_pairs,
+    parse_into,
+    plan_survey_import,
+    run_survey_import,
+)
 from ppg_desktop.core.models import CHANNEL_LABELS
 
 NAME = "import"
@@ -34,9 +43,11 @@ HELP = "Import feedback from a CSV or Excel (.xlsx) file, e.g. a Google or Micro
 def _column_mapping(text: str) -> tuple[str, str]:
     """argparse type for --map 'Column name=field'."""
     column, sep, field = text.rpartition("=")
-    if not sep or not column.strip() or field.strip() not in FEEDBACK_FIELDS:
+    if not sep or not column.strip() or not field.strip():
         raise argparse.ArgumentTypeError(
-            f"'{text}' should be COLUMN=FIELD, where FIELD is one of: " + ", ".join(FEEDBACK_FIELDS)
+            f"'{text}' should be COLUMN=FIELD, where FIELD is one of: "
+            + ", ".join(FEEDBACK_FIELDS)
+            + " (or, into a survey, a question number)"
         )
     return column.strip(), field.strip()
 
@@ -116,14 +127,54 @@ def _progress(stage: str, done: int, total: int) -> None:
         print(f"\r{stage}: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
 
 
+def _import_survey(db: sqlite_utils.Database, args: argparse.Namespace, survey_id: int) -> int:
+    """`--into survey:ID`: each row becomes one response to that survey."""
+    options = SurveyImportOptions(
+        mapping=mapping_from_pairs(dict(args.mapping)),
+        date_order=args.date_order,
+        skip_invalid=args.skip_invalid,
+        practice=args.practice,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        actor="command line",
+    )
+    try:
+        plan = plan_survey_import(db, args.file, survey_id, options)
+    except AmbiguousDates as exc:
+        print(
+            f"ppg-desktop import: {exc} Run again with --date-order dmy or --date-order mdy.",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Read {plan.table.describe()}.")
+    questions = {f"q:{q.id}": q.label for q in plan.survey.questions}
+    print(
+        "Columns: " + "; ".join(f"'{c}' -> {questions.get(t, t)}" for c, t in plan.mapping.items())
+    )
+    for problem in plan.invalid:
+        print(f"  Invalid: {problem}")
+    print(plan.summary())
+    if args.dry_run:
+        print("Dry run: nothing was stored.")
+        return 1 if plan.invalid and not args.skip_invalid else 0
+    try:
+        result = run_survey_import(db, plan, _progress)
+    except InvalidRows:
+        print(
+            "Nothing was imported: correct the rows above, or use --skip-invalid.", file=sys.stderr
+        )
+        return 1
+    print(result.summary())
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Plan, show what will happen, then (unless --dry-run) store."""
     db = open_db(args)
     try:
-        if args.into != "feedback":
-            from ppg_desktop.commands._import_survey import run_survey_import
-
-            return run_survey_import(db, args)
+        survey_id = parse_into(args.into)
+        if survey_id is not None:
+            return _import_survey(db, args, survey_id)
         table = read_source(args.file, sheet=args.sheet, header_row=args.header_row)
         mapping = dict(args.mapping)
         saved = matching_saved_mapping(db, table.headers)

@@ -214,7 +214,7 @@ class ImportResult:
 
 
 # --- planning ---------------------------------------------------------------------------------
-def _cell_text(cell: Cell) -> str:
+def cell_text(cell: Cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -224,7 +224,7 @@ def _cell_text(cell: Cell) -> str:
     return str(cell).strip()
 
 
-def _practices(db: sqlite_utils.Database) -> dict[str, tuple[int, str]]:
+def practices_by_name(db: sqlite_utils.Database) -> dict[str, tuple[int, str]]:
     """Practices by lower-case name and by ODS code -> (id, name)."""
     found: dict[str, tuple[int, str]] = {}
     for practice_id, name, ods in db.execute("SELECT id, name, ods_code FROM practices"):
@@ -281,7 +281,7 @@ def plan_import(
         raise AmbiguousDates(date_column, guess.example)
     date_order = options.date_order or guess.order or "dmy"
 
-    practices = _practices(db)
+    practices = practices_by_name(db)
     fixed_practice: str | None = None
     if "practice" not in by_field:
         if options.practice:
@@ -344,8 +344,8 @@ def plan_import(
         def value(field_name: str, _cells: list[Cell] = cells) -> Cell:
             return _cells[by_field[field_name][0]] if field_name in by_field else None
 
-        text = "\n\n".join(t for t in (_cell_text(cells[i]) for i in by_field.get("text", [])) if t)
-        fft_raw = _cell_text(value("fft"))
+        text = "\n\n".join(t for t in (cell_text(cells[i]) for i in by_field.get("text", [])) if t)
+        fft_raw = cell_text(value("fft"))
         fft = None
         if fft_raw:
             try:
@@ -370,7 +370,7 @@ def plan_import(
         except DateProblem as exc:
             problem("received_on", str(exc))
 
-        practice_text = fixed_practice or _cell_text(value("practice"))
+        practice_text = fixed_practice or cell_text(value("practice"))
         practice_name = ""
         if not practice_text:
             problem("practice", "The practice is empty. Fill it in for this row.")
@@ -394,7 +394,7 @@ def plan_import(
             ("status", status_code),
             ("sentiment", sentiment_code),
         ):
-            raw = _cell_text(value(field_name))
+            raw = cell_text(value(field_name))
             coded[field_name] = None
             if raw:
                 try:
@@ -409,7 +409,7 @@ def plan_import(
             sentiment = classify_sentiment(text, fft_answer=fft_raw or None)
             if fft is not None and FFT_SENTIMENT[fft] is not None:
                 sentiment = FFT_SENTIMENT[fft]  # also covers the 1-5 scale some forms use
-        extra = "|".join(_cell_text(value(f)).lower() for f in ("kind", "channel", "fft"))
+        extra = "|".join(cell_text(value(f)).lower() for f in ("kind", "channel", "fft"))
         base_key = json.dumps(
             [practice_name.lower(), received, " ".join(text.split()).lower(), extra]
         )
@@ -467,7 +467,7 @@ def write_rejected_csv(plan: ImportPlan, path: Path) -> Path:
         for row_number, cells in plan.table.rows:
             if row_number in reasons:
                 why = "; ".join(f"{p.column}: {p.reason}" for p in reasons[row_number])
-                writer.writerow([row_number, why, *(_cell_text(c) for c in cells)])
+                writer.writerow([row_number, why, *(cell_text(c) for c in cells)])
     return path
 
 
@@ -497,7 +497,7 @@ class _Importer(Store):
                     )
                     self._audit("create", "practices", name, {"name": name, "via": "import"})
                     created.append(name)
-            practices = _practices(self.db)
+            practices = practices_by_name(self.db)
             existing = _existing_uuids(self.db, [r.uuid for r in rows])
             fresh = [r for r in rows if r.uuid not in existing]
             skipped = total - len(fresh)

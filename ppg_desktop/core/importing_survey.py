@@ -1,0 +1,334 @@
+"""Importing a spreadsheet of survey answers (an online form's export) as survey responses.
+
+Each row becomes one response to a survey version already in the app; columns are matched to its
+questions by their text or code. Rows are checked with the survey's own rules (required
+questions, options, skip logic), stored in one transaction, and given UUIDs derived from their
+content so the same file twice adds nothing. Free-text answers become tagged feedback, exactly
+as when the form is typed in.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuid_lib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ppg_desktop.core.clock import today, uk_date
+from ppg_desktop.core.errors import ValidationError
+from ppg_desktop.core.importing import (
+    CHUNK,
+    AmbiguousDates,
+    CancelCheck,
+    ImportCancelled,
+    ImportProblem,
+    InvalidRow,
+    InvalidRows,
+    ProgressCallback,
+    cell_text,
+    practices_by_name,
+)
+from ppg_desktop.core.importing_detect import (
+    DateProblem,
+    SourceTable,
+    guess_date_order,
+    parse_date_value,
+    read_source,
+)
+from ppg_desktop.core.importing_mapping import IGNORE, normalise_heading, suggest_field
+from ppg_desktop.core.survey_models import Survey
+from ppg_desktop.core.survey_store import SurveyStore
+
+QUESTION_PREFIX = "q:"
+
+
+@dataclass
+class SurveyImportOptions:
+    """The user's choices for a survey import."""
+
+    mapping: dict[str, str] = field(default_factory=dict)  # column -> received_on|practice|q:ID
+    date_order: str | None = None
+    skip_invalid: bool = False
+    practice: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    actor: str = ""
+
+
+@dataclass
+class SurveyRow:
+    """A valid row, ready to store as one response."""
+
+    row_number: int
+    uuid: str
+    practice_id: int
+    collected_on: str
+    answers: dict[int, Any]
+
+
+@dataclass
+class SurveyImportPlan:
+    """What the preview shows and what `run_survey_import` stores."""
+
+    table: SourceTable
+    survey: Survey
+    mapping: dict[str, str]
+    ready: list[SurveyRow]
+    invalid: list[InvalidRow]
+    already_present: int
+    options: SurveyImportOptions
+
+    def summary(self) -> str:
+        text = f"{len(self.ready):,} response(s) ready to import into '{self.survey.title}'"
+        if self.already_present:
+            text += f"; {self.already_present:,} already imported (will be skipped)"
+        if self.invalid:
+            text += f"; {len({r.row_number for r in self.invalid}):,} invalid row(s)"
+        return text + "."
+
+
+@dataclass
+class SurveyImportResult:
+    added: int
+    skipped_existing: int
+    rejected: int
+    response_ids: list[int]
+
+    def summary(self) -> str:
+        text = f"Imported {self.added:,} response(s); {self.skipped_existing:,} already present"
+        return text + (f"; {self.rejected:,} invalid row(s) skipped." if self.rejected else ".")
+
+
+def suggest_survey_mapping(headings: list[str], survey: Survey) -> dict[str, str]:
+    """Date and practice columns by name; question columns by the question's text or code."""
+    by_text = {normalise_heading(q.text): q.id for q in survey.questions}
+    by_code = {normalise_heading(q.code): q.id for q in survey.questions if q.code}
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for heading in headings:
+        name = normalise_heading(heading)
+        question = by_text.get(name) or by_code.get(name)
+        if question is None:
+            question = next(
+                (
+                    qid
+                    for text, qid in by_text.items()
+                    if text and (name.startswith(text) or text.startswith(name)) and len(name) > 10
+                ),
+                None,
+            )
+        target = f"{QUESTION_PREFIX}{question}" if question else suggest_field(heading)
+        if target not in ("received_on", "practice") and not target.startswith(QUESTION_PREFIX):
+            target = IGNORE
+        if target != IGNORE and target in taken:
+            target = IGNORE
+        mapping[heading] = target
+        taken.add(target)
+    return mapping
+
+
+def plan_survey_import(
+    db: sqlite_utils.Database,
+    source: str | Path | SourceTable,
+    survey_id: int,
+    options: SurveyImportOptions | None = None,
+) -> SurveyImportPlan:
+    """Read and check a survey export without writing anything."""
+    options = options or SurveyImportOptions()
+    store = SurveyStore(db, options.actor)
+    survey = store.get(survey_id)
+    table = (
+        source
+        if isinstance(source, SourceTable)
+        else read_source(source, sheet=options.sheet, header_row=options.header_row)
+    )
+    mapping = {**suggest_survey_mapping(table.headers, survey), **options.mapping}
+    questions = {q.id: q for q in survey.questions}
+    problems = [f"'{c}' is not a column in the file." for c in mapping if c not in table.headers]
+    for column, target in mapping.items():
+        if target.startswith(QUESTION_PREFIX):
+            qid = target[len(QUESTION_PREFIX) :]
+            if not qid.isdigit() or int(qid) not in questions:
+                problems.append(f"Column '{column}': question {qid} is not part of this survey.")
+        elif target not in ("received_on", "practice", IGNORE):
+            problems.append(
+                f"Column '{column}': choose a question, the date, the practice or 'ignore'."
+            )
+    if not any(t.startswith(QUESTION_PREFIX) for t in mapping.values()):
+        problems.append(
+            "No column matches a question of this survey: map them with COLUMN=q:QUESTION_NUMBER."
+        )
+    if problems:
+        raise ImportProblem(" ".join(problems), problems)
+    column_of = {t: table.headers.index(c) for c, t in mapping.items() if t != IGNORE}
+    date_index = column_of.get("received_on")
+    date_order = options.date_order or "dmy"
+    if date_index is not None:
+        guess = guess_date_order(cells[date_index] for _, cells in table.rows)
+        if guess.ambiguous and options.date_order is None:
+            raise AmbiguousDates(table.headers[date_index], guess.example)
+        date_order = options.date_order or guess.order or "dmy"
+    practices = practices_by_name(db)
+    if (
+        "practice" not in column_of
+        and not options.practice
+        and len({p for p, _ in practices.values()}) != 1
+    ):
+        raise ImportProblem(
+            "The file has no practice column. Choose the practice these "
+            "responses were collected at."
+        )
+    ready: list[SurveyRow] = []
+    invalid: list[InvalidRow] = []
+    seen: dict[str, int] = {}
+    for row_number, cells in table.rows:
+        problems_before = len(invalid)
+
+        def fail(column: int | None, reason: str, _row: int = row_number) -> None:
+            invalid.append(
+                InvalidRow(
+                    _row, table.headers[column] if column is not None else "(whole row)", reason
+                )
+            )
+
+        collected = today().isoformat()
+        if date_index is not None:
+            try:
+                when = parse_date_value(cells[date_index], date_order)
+                if when > today():
+                    fail(date_index, f"{uk_date(when)} is in the future; check the date.")
+                collected = when.isoformat()
+            except DateProblem as exc:
+                fail(date_index, str(exc))
+        practice_text = options.practice or (
+            cell_text(cells[column_of["practice"]])
+            if "practice" in column_of
+            else next(iter(practices.values()))[1]
+        )
+        found = practices.get(practice_text.lower())
+        if found is None:
+            fail(
+                column_of.get("practice"),
+                f"'{practice_text}' is not one of your practices. Add it under Practices first.",
+            )
+        answers = {
+            int(t[len(QUESTION_PREFIX) :]): _answer(
+                cells[i], questions[int(t[len(QUESTION_PREFIX) :])].kind
+            )
+            for t, i in column_of.items()
+            if t.startswith(QUESTION_PREFIX)
+        }
+        try:
+            clean = store._clean_response(survey, answers)
+        except ValidationError as exc:
+            question_column = next(
+                (
+                    i
+                    for t, i in column_of.items()
+                    if t.startswith(QUESTION_PREFIX)
+                    and questions[int(t[len(QUESTION_PREFIX) :])].label == exc.field
+                ),
+                None,
+            )
+            fail(question_column, exc.message if question_column is not None else str(exc))
+            continue
+        if found is None or len(invalid) > problems_before:
+            continue
+        key = json.dumps(
+            [
+                survey.uuid,
+                found[1].lower(),
+                collected,
+                sorted((str(k), v) for k, v in clean.items()),
+            ]
+        )
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        ready.append(
+            SurveyRow(
+                row_number,
+                str(uuid_lib.uuid5(uuid_lib.NAMESPACE_URL, f"{key}#{occurrence}")),
+                found[0],
+                collected,
+                answers,
+            )
+        )
+    existing = _existing(db, [r.uuid for r in ready])
+    return SurveyImportPlan(table, survey, mapping, ready, invalid, len(existing), options)
+
+
+def _answer(cell: Any, kind: str) -> Any:
+    """A cell as the survey store expects it: multiple choice from 'A, B' or 'A;B' to a list."""
+    text = cell_text(cell)
+    if kind == "multi" and text and not text.startswith("["):
+        separator = ";" if ";" in text else ","
+        return [part.strip() for part in text.split(separator) if part.strip()]
+    return cell if kind == "date" and cell is not None and not isinstance(cell, str) else text
+
+
+def _existing(db: sqlite_utils.Database, uuids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(uuids), CHUNK):
+        chunk = uuids[start : start + CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        found.update(
+            r[0]
+            for r in db.execute(f"SELECT uuid FROM survey_responses WHERE uuid IN ({marks})", chunk)
+        )
+    return found
+
+
+def run_survey_import(
+    db: sqlite_utils.Database,
+    plan: SurveyImportPlan,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> SurveyImportResult:
+    """Store the planned responses in one transaction (all or nothing)."""
+    if plan.invalid and not plan.options.skip_invalid:
+        raise InvalidRows(plan.invalid)
+    store = SurveyStore(db, plan.options.actor)
+    existing = _existing(db, [r.uuid for r in plan.ready])
+    fresh = [r for r in plan.ready if r.uuid not in existing]
+    ids: list[int] = []
+    with db.atomic():
+        for number, row in enumerate(fresh, start=1):
+            if cancelled and number % 50 == 0 and cancelled():
+                raise ImportCancelled("The import was cancelled; nothing was imported.")
+            response = store.add_response(
+                plan.survey.id,
+                row.answers,
+                practice_id=row.practice_id,
+                collected_on=row.collected_on,
+                mode="import",
+            )
+            # the content-derived UUID is what makes a second import of the file a no-op
+            db.execute("UPDATE survey_responses SET uuid = ? WHERE id = ?", [row.uuid, response.id])
+            ids.append(response.id)
+            if progress and number % 50 == 0:
+                progress("Storing responses", number, len(fresh))
+    return SurveyImportResult(
+        len(fresh), len(plan.ready) - len(fresh), len({r.row_number for r in plan.invalid}), ids
+    )
+
+
+def parse_into(value: str) -> int | None:
+    """`--into survey:ID` -> ID; `feedback` -> None; anything else raises ImportProblem."""
+    if value == "feedback":
+        return None
+    kind, _, number = value.partition(":")
+    if kind == "survey" and number.isdigit():
+        return int(number)
+    raise ImportProblem(
+        "--into must be 'feedback' or 'survey:ID' (the survey's number, shown "
+        "by 'ppg-desktop survey list')."
+    )
+
+
+def mapping_from_pairs(pairs: Mapping[str, str]) -> dict[str, str]:
+    """CLI pairs for a survey: a bare question number N means 'q:N'."""
+    return {c: (f"{QUESTION_PREFIX}{t}" if t.isdigit() else t) for c, t in pairs.items()}
