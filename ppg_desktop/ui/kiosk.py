@@ -134,10 +134,28 @@ class AnswerInput(QWidget):
             line = QLineEdit(str(value or ""))
             line.setPlaceholderText("dd/mm/yyyy" if question.kind == "date" else "Type a number")
             line.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-            line.textChanged.connect(self.changed.emit)
+            line.textChanged.connect(lambda _text: self.changed.emit())
             self.editor = line
             layout.addWidget(line)
+            layout.addLayout(self._keypad(line, "/" if question.kind == "date" else "."))
         layout.addStretch(1)
+
+    def _keypad(self, line: QLineEdit, extra: str) -> QGridLayout:
+        """Big on-screen keys, so numbers and dates can be entered on a touch screen."""
+        pad = QGridLayout()
+        pad.setSpacing(8)
+        self.keys: dict[str, QPushButton] = {}
+        for number, key in enumerate([*"123456789", extra, "0", "⌫"]):
+            button = QPushButton(key)
+            button.setAccessibleName("Delete" if key == "⌫" else key)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if key == "⌫":
+                button.clicked.connect(line.backspace)
+            else:
+                button.clicked.connect(lambda _=False, k=key: line.insert(k))
+            self.keys[key] = button
+            pad.addWidget(button, number // 6, number % 6)
+        return pad
 
     def value(self) -> Any:
         """What the person has chosen or typed (a list for multiple choice)."""

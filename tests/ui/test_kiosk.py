@@ -178,3 +178,29 @@ def test_five_wrong_pins_pause_pin_entry(
     qtbot.keyClicks(kiosk.pin_edit, PIN)
     qtbot.keyClick(kiosk.pin_edit, Qt.Key.Key_Return)
     assert kiosk.unlocked
+
+
+def test_numbers_can_be_entered_with_the_on_screen_keys(
+    qtbot: QtBot, db: sqlite_utils.Database
+) -> None:
+    practice = PracticeStore(db).create("Riverside Surgery").id
+    store = SurveyStore(db)
+    survey = store.create("Waiting")
+    survey = store.add_question(
+        survey.id, kind="number", text="Minutes waited?", min_value=0, max_value=240, required=True
+    )
+    kiosk = KioskWindow(db, survey.id, practice)
+    qtbot.addWidget(kiosk)
+    kiosk.start()
+    qtbot.mouseClick(kiosk.start_button, Qt.MouseButton.LeftButton)
+    assert kiosk.input is not None
+    for key in ("3", "0", "0", "⌫"):
+        qtbot.mouseClick(kiosk.input.keys[key], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.input.keys["5"], Qt.MouseButton.LeftButton)  # 300 -> 30 -> 305
+    qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    assert "no more than 240" in kiosk.error.text()
+    for key in ("⌫", "⌫", "5"):  # 305 -> 3 -> 35
+        qtbot.mouseClick(kiosk.input.keys[key], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(kiosk.response_saved) as saved:
+        qtbot.mouseClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    assert list(store.get_response(saved.args[0]).answers.values()) == ["35"]
