@@ -293,7 +293,7 @@ def _kind_for(topic: str, rng: random.Random) -> str:
     if polarity == "suggestion":
         return "suggestion"
     roll = rng.random()
-    return "complaint" if roll < 0.58 else "concern" if roll < 0.95 else "suggestion"
+    return "complaint" if roll < 0.6 else "concern"
 
 
 def _status_for(age_days: int, kind: str, rng: random.Random) -> str:

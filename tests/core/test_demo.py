@@ -214,6 +214,30 @@ def test_phone_complaints_surge_after_the_hub_then_ease(
     assert later < 0.75 * peak
 
 
+def test_cancellations_spike_in_winter_and_volume_varies(
+    demo_db: tuple[sqlite_utils.Database, DemoSummary],
+) -> None:
+    db, _ = demo_db
+    by_month = dict(
+        db.execute(
+            "SELECT substr(f.received_on, 6, 2), count(*) FROM feedback f"
+            " JOIN feedback_themes ft ON ft.feedback_id = f.id JOIN themes t ON t.id = ft.theme_id"
+            " WHERE t.slug = 'cancellations' AND ft.state != 'rejected' GROUP BY 1"
+        ).fetchall()
+    )
+    winter = by_month["12"] + by_month["01"] + by_month["02"]
+    summer = by_month["06"] + by_month["07"] + by_month["08"]  # two summers: half the weight
+    assert winter > 1.5 * summer / 2
+    monthly = [
+        row[0]
+        for row in db.execute(
+            "SELECT count(*) FROM feedback WHERE received_on < '2026-11-01'"
+            " GROUP BY substr(received_on, 1, 7)"
+        )
+    ]
+    assert len(monthly) == 17 and max(monthly) > 1.3 * min(monthly)
+
+
 def test_fft_positive_dips_when_phone_trouble_peaks(
     demo_db: tuple[sqlite_utils.Database, DemoSummary],
 ) -> None:
