@@ -66,6 +66,7 @@ class Taxonomy:
     """A compiled set of themes; build once, use for many comments (it is read-only)."""
 
     def __init__(self, themes: Sequence[CompiledTheme]) -> None:
+        """Index the compiled themes' phrases for matching."""
         self.themes = list(themes)
         self.matcher = Matcher(self.themes)
         self._with_patterns = [i for i, theme in enumerate(self.themes) if theme.patterns]
@@ -91,6 +92,8 @@ class Taxonomy:
                     continue
                 seen_rules.add(rule_number)
                 rule = matcher.rules[rule_number]
+                if not all(part in found for part in rule.phrase_ids):
+                    continue  # a near rule needs both of its parts
                 for first, last in matcher.rule_hits(rule, found, tokens):
                     span = (tokens[first].start, tokens[last].end)
                     if rule.exclude:

@@ -183,15 +183,20 @@ class CompiledTheme:
 
 
 def _parse_element(raw: str, exact: bool) -> Element:
+    """One word of a keyword: `#`, a `prefix*` (three letters or more), or a word."""
     if raw == "#":
         return Element(number=True)
     if raw.endswith("*") and len(raw) > 1:
-        return Element(prefix=clean_word(raw[:-1]))
+        prefix = clean_word(raw[:-1])
+        if len(prefix) >= 3:
+            return Element(prefix=prefix)
+        raw = prefix  # too short to be useful as a prefix: match the word (and its inflections)
     word = clean_word(raw)
     return Element(forms=frozenset({word} if exact else inflections(word)))
 
 
 def _parse_phrase(text: str) -> Phrase:
+    """A phrase's words, as elements; a phrase in double quotes gets no inflections."""
     text = text.strip()
     exact = len(text) >= 2 and text[0] == '"' and text[-1] == '"'
     if exact:
@@ -306,6 +311,7 @@ class Matcher:
     _clean_cache: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        """Number every distinct phrase once and index it; turn entries into rules."""
         numbers: dict[Phrase, int] = {}
         for theme_number, theme in enumerate(self.themes):
             for entry in (*theme.entries, *theme.exclusions):
@@ -365,6 +371,7 @@ class Matcher:
             del self.fuzzy_index[key]
 
     def _clean(self, raw: str) -> str:
+        """A text word as matched (see `clean_word`), with typo correction; cached."""
         known = self._clean_cache.get(raw)
         if known is not None:
             return known
@@ -427,6 +434,7 @@ class Matcher:
         by_word, by_pair, by_first = self.by_word, self.by_pair, self.by_first
 
         def rest_matches(phrase: Phrase, i: int, start: int) -> bool:
+            """Whether the phrase's remaining words follow position i, in the same sentence."""
             last = i + len(phrase) - 1
             if last >= count or sentences[last] != sentences[i]:
                 return False

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ppg_desktop.cli import main
 from ppg_desktop.core.feedback_store import FeedbackStore
@@ -327,3 +329,20 @@ def test_labelled_comments_score_well() -> None:
         )
     micro_f1 = 2 * tp / (2 * tp + fp + fn)
     assert micro_f1 >= 0.85
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_evidence_is_always_a_slice_of_the_text(text: str) -> None:
+    for match in suggest_themes(text):
+        assert 0 <= match.score <= 1
+        for evidence in match.evidence:
+            assert 0 <= evidence.start < evidence.end <= len(text)
+            assert text[evidence.start : evidence.end] == evidence.text
+
+
+def test_short_prefix_matches_the_word_only() -> None:
+    entry = parse_entry("ab*")
+    assert entry is not None
+    element = entry.parts[0][0]
+    assert element.prefix == "" and "ab" in element.forms and not element.accepts("abcdef")
