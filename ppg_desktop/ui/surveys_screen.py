@@ -131,7 +131,7 @@ class SurveysScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda *_: self.open_designer())
+        self.table.doubleClicked.connect(self._double_clicked)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.edit_button = QPushButton("Edit questions")
@@ -166,8 +166,22 @@ class SurveysScreen(QWidget):
         )
         if self.model.surveys:
             self.table.selectRow(row)
-        for button in (self.edit_button, self.kiosk_button, self.paper_button, self.results_button):
-            button.setEnabled(bool(self.model.surveys))
+        # Volunteers key forms and run the kiosk; designing and results are for the chair.
+        allowed = {
+            self.edit_button: self.ctx.can("chair"),
+            self.kiosk_button: self.ctx.can("enter_survey"),
+            self.paper_button: self.ctx.can("enter_survey"),
+            self.results_button: self.ctx.can("view_all_feedback"),
+        }
+        for button, may in allowed.items():
+            button.setEnabled(bool(self.model.surveys) and may)
+        self.new_button.setEnabled(self.ctx.can("chair"))
+
+    def _double_clicked(self) -> None:
+        if self.edit_button.isEnabled():
+            self.open_designer()
+        elif self.paper_button.isEnabled():
+            self.open_paper_entry()
 
     def selected(self) -> Survey | None:
         """The survey chosen in the list."""

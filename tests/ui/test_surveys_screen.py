@@ -85,3 +85,17 @@ def test_results_screen_shows_fft_figures_and_small_count_warning(
     )
     ctx.notify("surveys")
     assert screen.fft.responses == 5 and screen.fft_month.rowCount() == 2
+
+
+def test_volunteers_key_forms_but_do_not_design(
+    qtbot: QtBot, db: sqlite_utils.Database, db_path: Path
+) -> None:
+    from ppg_desktop.core.user_store import UserStore
+
+    SurveyStore(db).create_from_template("fft")
+    volunteer = UserStore(db).create("Val Volunteer", "volunteer")
+    screen = SurveysScreen(AppContext(db, db_path, volunteer))
+    qtbot.addWidget(screen)
+    assert screen.paper_button.isEnabled() and screen.kiosk_button.isEnabled()
+    assert not screen.edit_button.isEnabled() and not screen.new_button.isEnabled()
+    assert not screen.results_button.isEnabled()
