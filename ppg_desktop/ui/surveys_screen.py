@@ -178,6 +178,7 @@ class SurveysScreen(QWidget):
         self.new_button.setEnabled(self.ctx.can("chair"))
 
     def _double_clicked(self) -> None:
+        """Double-click opens what this person may do first: design, else paper entry."""
         if self.edit_button.isEnabled():
             self.open_designer()
         elif self.paper_button.isEnabled():
