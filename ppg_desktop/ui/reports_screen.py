@@ -8,13 +8,11 @@ the same renderer paints the pages for printing. The last choices are remembered
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 from PySide6.QtCore import QDate, QMarginsF, QRectF, Qt, QUrl
@@ -38,71 +36,18 @@ from PySide6.QtWidgets import (
 )
 
 from ppg_desktop.core.audit_store import AuditStore
-from ppg_desktop.core.periods import PRESETS, Period, preset_period
+from ppg_desktop.core.periods import PRESETS, preset_period
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.reports import PackCancelled, PackOptions, build_pack, export_xlsx
+from ppg_desktop.core.reports.choices import CUSTOM, SETTINGS_KEY, ReportChoices
+from ppg_desktop.core.reports.preview import render_pages
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.messages import ask_yes_no, show_problem
 from ppg_desktop.ui.operations import Job, JobCancelled, JobControl, run_job, with_worker_db
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
-SETTINGS_KEY = "reports.last_choices"
-CUSTOM = "custom"
 PREVIEW_WIDTH = 620  # pixels across one previewed page
 PRINT_DPI = 300
-
-
-@dataclass
-class ReportChoices:
-    """What the chair picked on the screen (also what Settings remembers)."""
-
-    preset: str = "since_last_meeting"
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    practice_ids: list[int] = field(default_factory=list)
-    large_print: bool = False
-    xlsx: bool = False
-    full_text: bool = False
-
-    def period(self, db: sqlite_utils.Database) -> Period:
-        """The period meant: a preset worked out today, or the custom dates (checked)."""
-        if self.preset != CUSTOM:
-            return preset_period(self.preset, db)
-        if self.date_from is None or self.date_to is None:
-            raise ValueError("Enter both dates as dd/mm/yyyy.")
-        if self.date_from > self.date_to:
-            raise ValueError(
-                f"The period starts ({self.date_from:%d/%m/%Y}) after it ends "
-                f"({self.date_to:%d/%m/%Y}). Swap the dates."
-            )
-        return Period(self.date_from, self.date_to, "Custom dates")
-
-    def remembered(self) -> dict[str, Any]:
-        """The choices as stored in Settings; full text is left out on purpose."""
-        return {
-            "preset": self.preset,
-            "date_from": self.date_from.isoformat() if self.date_from else None,
-            "date_to": self.date_to.isoformat() if self.date_to else None,
-            "practice_ids": self.practice_ids,
-            "large_print": self.large_print,
-            "xlsx": self.xlsx,
-        }
-
-    @classmethod
-    def from_settings(cls, value: Any) -> ReportChoices:
-        """Choices from Settings, ignoring anything missing or malformed."""
-        choices = cls()
-        if not isinstance(value, dict):
-            return choices
-        if value.get("preset") in (*PRESETS, CUSTOM):
-            choices.preset = value["preset"]
-        for name in ("date_from", "date_to"):
-            with contextlib.suppress(TypeError, ValueError):  # a bad stored date is just ignored
-                setattr(choices, name, dt.date.fromisoformat(value.get(name) or ""))
-        choices.practice_ids = [int(i) for i in value.get("practice_ids") or [] if str(i).isdigit()]
-        choices.large_print = bool(value.get("large_print"))
-        choices.xlsx = bool(value.get("xlsx"))
-        return choices
 
 
 @dataclass
@@ -113,23 +58,6 @@ class BuiltPack:
     xlsx: Path | None
     pages: int
     images: list[tuple[int, int, int, bytes]]  # width, height, bytes per line, RGB bytes
-
-
-def render_pages(pdf: Path, width_px: int) -> list[tuple[int, int, int, bytes]]:
-    """Every page as RGB pixels about `width_px` wide (no Qt, so it can run in a worker)."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        pages = []
-        for index in range(len(document)):
-            page = document[index]
-            scale = width_px / page.get_width()
-            bitmap = page.render(scale=scale, rev_byteorder=True)
-            pages.append((bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
-        return pages
-    finally:
-        document.close()
 
 
 def _to_date(value: QDate) -> dt.date:
@@ -150,6 +78,7 @@ class ReportsScreen(QWidget):
         self.ctx = ctx
         self.job: Job | None = None
         self.built: BuiltPack | None = None
+        self._ratio = 1.0
         self._folder = Path(tempfile.mkdtemp(prefix="ppg-pack-"))
         self._build_ui()
         self._load_choices()
@@ -357,6 +286,8 @@ class ReportsScreen(QWidget):
         pdf = self._folder / f"meeting-pack-{period.start:%Y%m%d}-{period.end:%Y%m%d}-{stamp}.pdf"
         xlsx = pdf.with_suffix(".xlsx") if choices.xlsx else None
         actor = self.ctx.actor
+        ratio = max(self.devicePixelRatioF(), 1.0)  # sharp previews on high-density screens
+        self._ratio = ratio
 
         def work(db: sqlite_utils.Database, control: JobControl) -> BuiltPack:
             options = PackOptions(period, choices.practice_ids, large_print=choices.large_print)
@@ -369,7 +300,11 @@ class ReportsScreen(QWidget):
                     should_cancel=lambda: control.cancelled,
                 )
                 if xlsx is not None:
-                    control.report(result.pages, result.pages, "Writing the spreadsheet")
+
+                    def rows_done(done: int, total: int) -> None:
+                        control.check()  # redacting a big period takes a while: allow Cancel
+                        control.report(done, total, "Writing the spreadsheet")
+
                     export_xlsx(
                         db,
                         period,
@@ -377,6 +312,7 @@ class ReportsScreen(QWidget):
                         choices.practice_ids,
                         full_text=choices.full_text,
                         figures=result.figures,
+                        progress=rows_done,
                     )
             except PackCancelled as exc:
                 raise JobCancelled() from exc
@@ -396,7 +332,7 @@ class ReportsScreen(QWidget):
                 },
             )
             control.report(0, 0, "Drawing the preview")
-            return BuiltPack(pdf, xlsx, result.pages, render_pages(pdf, PREVIEW_WIDTH))
+            return BuiltPack(pdf, xlsx, result.pages, render_pages(pdf, int(PREVIEW_WIDTH * ratio)))
 
         self._set_building(True)
         self.status.setText("Building…")
@@ -472,7 +408,9 @@ class ReportsScreen(QWidget):
         self._clear_pages()
         for number, page in enumerate(images, start=1):
             label = QLabel()
-            label.setPixmap(QPixmap.fromImage(to_image(page)))
+            pixmap = QPixmap.fromImage(to_image(page))
+            pixmap.setDevicePixelRatio(self._ratio)
+            label.setPixmap(pixmap)
             label.setAccessibleName(f"Page {number} of {len(images)}")
             label.setFrameShape(QLabel.Shape.Box)
             self.pages_layout.addWidget(label)

@@ -14,10 +14,11 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.reports.choices import CUSTOM, SETTINGS_KEY
 from ppg_desktop.core.reports.pack import TOTAL_STEPS
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.operations import wait_for_jobs
-from ppg_desktop.ui.reports_screen import CUSTOM, SETTINGS_KEY, ReportsScreen
+from ppg_desktop.ui.reports_screen import ReportsScreen
 from tests.core.reports_helpers import add_items, practice
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
