@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 
@@ -126,3 +127,39 @@ def test_you_said_we_did_lists_the_periods_actions(
     text = " ".join(pdf_pages(build_pack(db, PackOptions(MARCH), tmp_path / "p.pdf").path))
     assert "The phone message now says the queue place." in text
     assert "Open – overdue (due 30/04/2025)" in text or "Open – due 30/04/2025" in text
+
+
+def test_remembered_choices_survive_bad_settings(db: sqlite_utils.Database) -> None:
+    from ppg_desktop.core.reports.choices import CUSTOM, ReportChoices
+
+    choices = ReportChoices(
+        CUSTOM, dt.date(2025, 3, 1), dt.date(2025, 3, 31), [2], True, True, full_text=True
+    )
+    stored = choices.remembered()
+    assert "full_text" not in stored
+    again = ReportChoices.from_settings(stored)
+    assert again.period(db) == Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31), "Custom dates")
+    assert (again.practice_ids, again.large_print, again.full_text) == ([2], True, False)
+    broken = ReportChoices.from_settings(
+        {"preset": "fortnight", "date_from": "31/02/2025", "practice_ids": ["x", 3]}
+    )
+    assert (broken.preset, broken.date_from, broken.practice_ids) == (
+        "since_last_meeting",
+        None,
+        [3],
+    )
+    backwards = ReportChoices(CUSTOM, dt.date(2025, 3, 31), dt.date(2025, 3, 1))
+    with pytest.raises(ValueError, match="Swap the dates"):
+        backwards.period(db)
+
+
+def test_pages_render_for_the_preview(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    from ppg_desktop.core.reports.preview import render_pages
+
+    practice(db)
+    result = build_pack(db, PackOptions(MARCH), tmp_path / "p.pdf")
+    pages = render_pages(result.path, 300)
+    assert len(pages) == result.pages
+    width, height, stride, pixels = pages[0]
+    assert width == 300 and 420 <= height <= 426  # A4 proportions
+    assert len(pixels) == stride * height and len(set(pixels[: stride * 40])) > 1
