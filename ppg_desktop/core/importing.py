@@ -141,6 +141,7 @@ class ReadyRow:
     text: str
     sentiment: str | None
     status: str
+    fft_answer: str | None = None
 
     def as_preview(self) -> dict[str, str]:
         """The row with the labels people see (dates as dd/mm/yyyy)."""
@@ -404,11 +405,8 @@ def plan_import(
         if problems:
             invalid.extend(problems)
             continue
-        sentiment = coded["sentiment"]
-        if sentiment is None:
-            sentiment = classify_sentiment(text, fft_answer=fft_raw or None)
-            if fft is not None and FFT_SENTIMENT[fft] is not None:
-                sentiment = FFT_SENTIMENT[fft]  # also covers the 1-5 scale some forms use
+        if fft is not None and FFT_SENTIMENT[fft] is not None and coded["sentiment"] is None:
+            coded["sentiment"] = FFT_SENTIMENT[fft]  # also covers the 1-5 scale some forms use
         extra = "|".join(cell_text(value(f)).lower() for f in ("kind", "channel", "fft"))
         base_key = json.dumps(
             [practice_name.lower(), received, " ".join(text.split()).lower(), extra]
@@ -422,13 +420,15 @@ def plan_import(
                 practice_name=practice_name,
                 received_on=received,
                 channel=coded["channel"] or default_channel,
-                kind=coded["kind"] or kind_from_sentiment(sentiment),
+                kind=coded["kind"] or "",  # filled in below, once the sentiment is known
                 text=text,
-                sentiment=sentiment,
+                sentiment=coded["sentiment"],
                 status=coded["status"] or "new",
+                fft_answer=fft_raw or None,
             )
         )
     existing = _existing_uuids(db, [r.uuid for r in ready])
+    _classify(ready, existing)
     return ImportPlan(
         table,
         mapping,
@@ -441,6 +441,23 @@ def plan_import(
         sorted(new_practices.values()),
         options,
     )
+
+
+def _classify(rows: list[ReadyRow], existing: set[str]) -> None:
+    """Sentiment (and, when the file has no kind column, the kind) for the rows that will be
+    stored or previewed; rows already imported are not classified again. Identical comments
+    are classified once."""
+    cache: dict[tuple[str, str | None], str] = {}
+    for number, row in enumerate(rows):
+        if row.uuid in existing and number >= PREVIEW_ROWS:
+            continue
+        if row.sentiment is None:
+            key = (row.text, row.fft_answer)
+            if key not in cache:
+                cache[key] = classify_sentiment(row.text, fft_answer=row.fft_answer)
+            row.sentiment = cache[key]
+        if not row.kind:
+            row.kind = kind_from_sentiment(row.sentiment)
 
 
 def _existing_uuids(db: sqlite_utils.Database, uuids: list[str]) -> set[str]:
