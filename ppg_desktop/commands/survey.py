@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    """Print each survey's number, title, version and response count."""
     surveys = SurveyStore(open_db(args)).list(include_old_versions=args.all_versions)
     if not surveys:
         print("There are no surveys yet.")
@@ -72,6 +73,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    """Write the chosen survey's responses to the --out file."""
     fmt = args.format or args.out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ValidationError("--format", "Choose csv or xlsx (or end --out with .csv or .xlsx).")

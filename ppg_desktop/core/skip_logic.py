@@ -54,6 +54,7 @@ def find_target(condition: Mapping[str, Any], questions: Sequence[Question]) -> 
 
 
 def _matches(condition: Mapping[str, Any], target: Question, stored: str) -> bool:
+    """Whether a stored answer satisfies the condition's 'in' or 'not_in' list."""
     picked = set(json.loads(stored)) if target.kind == "multi" else {stored}
     if "in" in condition:
         return bool(picked & set(condition["in"]))

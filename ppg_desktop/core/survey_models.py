@@ -118,10 +118,12 @@ def is_blank(value: Any) -> bool:
 
 
 def _number_text(number: float) -> str:
+    """A number as stored: '12' for whole numbers, '12.5' otherwise."""
     return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
 def _pick(question: Question, value: Any) -> str:
+    """One of the question's choices, exactly as offered."""
     text = str(value).strip()
     allowed = question.choices()
     if text not in allowed:
@@ -157,6 +159,7 @@ def normalise_answer(question: Question, value: Any) -> str:
 
 
 def _number(question: Question, value: Any) -> str:
+    """A scale score or a number within the question's range, as stored text."""
     try:
         number = float(str(value).strip().replace(",", ""))
     except ValueError as exc:
@@ -178,6 +181,7 @@ def _number(question: Question, value: Any) -> str:
 
 
 def _date(question: Question, value: Any) -> str:
+    """A date (date object, dd/mm/yyyy or ISO) as ISO text."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if not isinstance(value, dt.date):

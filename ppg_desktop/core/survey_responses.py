@@ -30,6 +30,7 @@ from ppg_desktop.core.survey_templates import FFT_NEGATIVE, FFT_POSITIVE
 
 
 def question_from_row(row: dict[str, Any]) -> Question:
+    """A Question from a survey_questions row (options and show_if decoded)."""
     return Question(
         id=row["id"],
         uuid=row["uuid"],
@@ -48,6 +49,7 @@ def question_from_row(row: dict[str, Any]) -> Question:
 
 
 def survey_from_row(row: dict[str, Any], questions: Sequence[Question] = ()) -> Survey:
+    """A Survey from a surveys row plus its questions."""
     return Survey(
         id=row["id"],
         uuid=row["uuid"],
@@ -153,6 +155,7 @@ class SurveyResponseStore(Store):
         return self.get_response(response_id)
 
     def _clean_response(self, survey: Survey, answers: Mapping[int, Any]) -> dict[int, str]:
+        """Stored-text answers for the questions shown; raise for a missing required one."""
         known = {q.id: q for q in survey.questions}
         given: dict[int, str] = {}
         for question_id, value in answers.items():
@@ -172,6 +175,7 @@ class SurveyResponseStore(Store):
 
     @staticmethod
     def _collected_on(value: dt.date | str | None) -> dt.date:
+        """The collection date (today if not given); never in the future."""
         if value is None or value == "":
             return today()
         if isinstance(value, str):
@@ -238,6 +242,7 @@ class SurveyResponseStore(Store):
     def _responses(
         self, where: str, params: list[Any], limit: int | None = None
     ) -> list[SurveyResponse]:
+        """Responses matching a condition, newest first, with answers and feedback ids."""
         sql = f"SELECT r.* FROM survey_responses r WHERE {where} ORDER BY r.id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"

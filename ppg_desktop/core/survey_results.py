@@ -163,6 +163,7 @@ def question_results(
 
 
 def _one_question(question: Question, values: list[str]) -> QuestionResult:
+    """Counts and percentages (or a summary in words) for one question."""
     answered = len(values)
     choices = question.choices()
     if choices:
@@ -191,6 +192,7 @@ def _one_question(question: Question, values: list[str]) -> QuestionResult:
 
 
 def _summary_in_words(question: Question, values: list[str]) -> str:
+    """One line for questions without options: numbers, dates, comments."""
     if not values:
         return "Nobody answered."
     if question.kind == "number":
@@ -250,6 +252,7 @@ class PhoneEaseSummary(RateSummary):
 def _rates(
     values: pd.DataFrame, positive: Sequence[str], negative: Sequence[str], by: list[str]
 ) -> pd.DataFrame:
+    """Answered / positive / negative counts and percentages per group."""
     if values.empty:
         return pd.DataFrame(columns=[*by, *RATE_COLUMNS])
     grouped = values.groupby(by, sort=True)["value"]
@@ -277,6 +280,7 @@ def _rate_summary(
     negative: Sequence[str],
     excluded: Sequence[str],
 ) -> dict[str, Any]:
+    """The fields of a RateSummary from answer rows (excluded answers left out)."""
     counted = frame[~frame["value"].isin(excluded)]
     counts = {option: int((frame["value"] == option).sum()) for option in options}
     for other in sorted(set(frame["value"]) - set(options)):

@@ -52,6 +52,7 @@ _NEWER = "EXISTS (SELECT 1 FROM surveys n WHERE n.previous_version_id = s.id)"
 
 
 def _clean_title(title: str) -> str:
+    """A tidy title, or a ValidationError saying what a title needs."""
     title = " ".join(str(title).split())
     if not title:
         raise ValidationError("Title", "Give the survey a title, like 'Friends and Family Test'.")
@@ -203,6 +204,7 @@ class SurveyStore(SurveyResponseStore):
         return self._new_version(survey)
 
     def _new_version(self, survey: Survey) -> int:
+        """Copy this version and its questions (conditions re-pointed at the copies)."""
         stamp = now_iso()
         with self.db.atomic():
             cursor = self.db.execute(
@@ -340,6 +342,7 @@ class SurveyStore(SurveyResponseStore):
 
     @staticmethod
     def _bound(field: str, value: Any) -> float | None:
+        """A number-range limit as a float (None when left empty)."""
         if value is None or value == "":
             return None
         try:
@@ -350,6 +353,7 @@ class SurveyStore(SurveyResponseStore):
     def _insert_question(
         self, survey_id: int, position: int, clean: Mapping[str, Any], uuid: str | None = None
     ) -> int:
+        """Write one checked question row; returns its id."""
         cursor = self.db.execute(
             "INSERT INTO survey_questions (uuid, survey_id, position, code, kind, text, help_text,"
             " required, options, min_value, max_value, show_if)"
@@ -386,6 +390,7 @@ class SurveyStore(SurveyResponseStore):
 
     def _write_order(self, survey_id: int, ordered_ids: Sequence[int]) -> None:
         # Two steps because (survey_id, position) is unique.
+        """Number the questions 1, 2, 3... in the order given."""
         self.db.execute(
             "UPDATE survey_questions SET position = -position WHERE survey_id = ?", [survey_id]
         )
@@ -477,6 +482,7 @@ class SurveyStore(SurveyResponseStore):
 
     @staticmethod
     def _by_id(questions: Sequence[Question], question_id: int) -> Question | None:
+        """The question with this id in a list (None if absent)."""
         return next((q for q in questions if q.id == question_id), None)
 
     def move_question(self, question_id: int, new_position: int) -> Survey:

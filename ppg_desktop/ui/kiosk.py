@@ -96,6 +96,7 @@ class AnswerInput(QWidget):
     changed = Signal()
 
     def __init__(self, question: Question, value: Any) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.question = question
         layout = QVBoxLayout(self)
@@ -186,6 +187,7 @@ class KioskWindow(QWidget):
         pin_checker: Callable[[str], bool] | None = None,
         pin_lockout_ms: int = PIN_LOCKOUT_MS,
     ) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__(
             None,
             Qt.WindowType.Window
@@ -248,6 +250,7 @@ class KioskWindow(QWidget):
 
     # --- pages --------------------------------------------------------------------------------
     def _privacy_page(self) -> QWidget:
+        """The first page: the survey's title and what happens to the answers."""
         page = QWidget()
         layout = QVBoxLayout(page)
         title = QLabel(self.survey.title)
@@ -268,6 +271,7 @@ class KioskWindow(QWidget):
     def _message_page(
         self, heading: str, text: str, button_text: str, action: Callable[[], None]
     ) -> QWidget:
+        """A centred page with a heading, a message and one button."""
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(1)
@@ -287,6 +291,7 @@ class KioskWindow(QWidget):
         return page
 
     def _pin_page(self) -> QWidget:
+        """The staff page: a chair's PIN leaves the kiosk."""
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(1)
@@ -314,6 +319,7 @@ class KioskWindow(QWidget):
         return page
 
     def _build_question_page(self, question: Question) -> None:
+        """Fill the question page: progress, wording, help, answers, Back/Next."""
         while self.question_layout.count():
             item = self.question_layout.takeAt(0)
             widget = item.widget() if item else None
@@ -393,11 +399,13 @@ class KioskWindow(QWidget):
             self._show(shown[0])
 
     def _show(self, question: Question) -> None:
+        """Show one question's page."""
         self.current = question
         self._build_question_page(question)
         self.pages.setCurrentWidget(self.question_page)
 
     def _remember(self) -> None:
+        """Keep the current page's answer (so Back and skip logic see it)."""
         if self.current is not None and self.input is not None:
             self.answers[self.current.id] = self.input.value()
 
@@ -482,6 +490,7 @@ class KioskWindow(QWidget):
                 self.pin_error.setText("That PIN is not right. Ask the PPG chair.")
 
     def _end_pin_lockout(self) -> None:
+        """Allow PIN entry again after the pause."""
         self.pin_edit.setEnabled(True)
         self.pin_ok.setEnabled(True)
         self.pin_error.clear()

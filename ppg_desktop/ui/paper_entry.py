@@ -88,6 +88,7 @@ def interpret_keys(question: Question, typed: str) -> Any:
 
 
 def _option(question: Question, choices: tuple[str, ...], typed: str) -> str:
+    """The option a typed number stands for (1 = first)."""
     if typed.isdigit() and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1]
     raise ValidationError(question.label, f"Type a number from 1 to {len(choices)}.")
@@ -97,6 +98,7 @@ class PaperEntryScreen(QWidget):
     """Key paper forms for one survey version: a running count, the last entries and undo."""
 
     def __init__(self, ctx: AppContext, survey_id: int) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.ctx = ctx
         self.store = SurveyStore(ctx.db, ctx.actor)
@@ -203,12 +205,14 @@ class PaperEntryScreen(QWidget):
         return [(q, f) for q, f in self.fields if q.id in shown]
 
     def _update_visibility(self) -> None:
+        """Hide the questions skip logic leaves out of this form."""
         shown = {q.id for q, _ in self.visible_fields()}
         for question_id, widgets in self.rows.items():
             for widget in widgets:
                 widget.setVisible(question_id in shown)
 
     def _update_count(self) -> None:
+        """Show how many forms were keyed here and in all."""
         total = self.store.get(self.survey.id).response_count
         self.count_label.setText(
             f"Forms entered this session: {len(self.saved_ids)} · total for this survey: {total:,}"
@@ -292,6 +296,7 @@ class PaperEntryScreen(QWidget):
         self.focus_first()
 
     def _fail(self, exc: PPGError, field: QLineEdit | None) -> None:
+        """Show a problem and put the cursor where it is."""
         show_error(self.error, str(exc))
         if field is not None:
             field.setFocus()

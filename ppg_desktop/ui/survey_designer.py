@@ -44,6 +44,7 @@ class QuestionListModel(QAbstractListModel):
     """The questions of one survey version, one line each, for the list on the left."""
 
     def __init__(self) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.questions: tuple[Question, ...] = ()
 
@@ -82,6 +83,7 @@ class SurveyDesigner(QWidget):
     survey_changed = Signal(int)
 
     def __init__(self, ctx: AppContext, survey_id: int) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.ctx = ctx
         self.store = SurveyStore(ctx.db, ctx.actor)
@@ -115,6 +117,7 @@ class SurveyDesigner(QWidget):
 
     # --- building -----------------------------------------------------------------------------
     def _list_panel(self) -> QWidget:
+        """The question list with add, move and remove buttons."""
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -148,6 +151,7 @@ class SurveyDesigner(QWidget):
         return panel
 
     def _editor_panel(self) -> QWidget:
+        """The form that edits the selected question."""
         panel = QWidget()
         form = QFormLayout(panel)
         self.kind_combo = QComboBox()
@@ -205,6 +209,7 @@ class SurveyDesigner(QWidget):
 
     # --- loading ------------------------------------------------------------------------------
     def _refresh(self, select_row: int | None = None) -> None:
+        """Show the current version's heading, note and questions."""
         survey = self.survey
         self.heading.setText(f"Design: {survey.title} (version {survey.version})")
         self.title_edit.setText(survey.title)
@@ -228,6 +233,7 @@ class SurveyDesigner(QWidget):
         return self.survey.questions[row] if 0 <= row < len(self.survey.questions) else None
 
     def _load_selected(self) -> None:
+        """Fill the form from the selected question."""
         question = self.selected()
         self.editor_panel.setEnabled(question is not None)
         for button in (self.up_button, self.down_button, self.remove_button):
@@ -260,6 +266,7 @@ class SurveyDesigner(QWidget):
         self._show_kind_fields()
 
     def _load_condition_answers(self, *_: Any, checked: list[str] | None = None) -> None:
+        """List the chosen earlier question's answers as tick boxes."""
         self.condition_answers.clear()
         uuid = self.condition_question.currentData()
         target = next((q for q in self.survey.questions if q.uuid == uuid), None)
@@ -276,6 +283,7 @@ class SurveyDesigner(QWidget):
             self.condition_answers.addItem(item)
 
     def _show_kind_fields(self) -> None:
+        """Show only the fields that apply to the chosen question type."""
         kind = self.kind_combo.currentData()
         has_options = kind in ("single", "multi")
         self.options_label.setVisible(has_options)
@@ -327,6 +335,7 @@ class SurveyDesigner(QWidget):
         self.text_edit.selectAll()
 
     def _condition(self) -> dict[str, Any] | None:
+        """The 'show only if' chosen in the form (None for always)."""
         uuid = self.condition_question.currentData()
         if uuid is None:
             return None

@@ -46,6 +46,7 @@ BAR_COLOUR = QColor("#005eb8")
 
 
 def _month_label(month: str) -> str:
+    """'2026-01' as 'Jan 2026'."""
     return dt.date.fromisoformat(month + "-01").strftime("%b %Y")
 
 
@@ -53,6 +54,7 @@ class FrameModel(QAbstractTableModel):
     """A read-only table over a pandas DataFrame, with headings and one formatter per column."""
 
     def __init__(self, columns: list[tuple[str, str, Callable[[Any], str]]]) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.columns = columns  # (frame column, heading, how to show a cell)
         self.frame = pd.DataFrame()
@@ -94,7 +96,10 @@ class FrameModel(QAbstractTableModel):
 def _rate_columns(
     first: tuple[str, str, Callable[[Any], str]], good: str, bad: str
 ) -> list[tuple[str, str, Callable[[Any], str]]]:
+    """Table columns for a rate summary: the group, answers, the two percentages, note."""
+
     def pct(value: Any) -> str:
+        """A percentage cell ('–' when nobody answered)."""
         return "–" if value is None or pd.isna(value) else f"{float(value):.0f}%"
 
     return [
@@ -107,6 +112,7 @@ def _rate_columns(
 
 
 def _table(model: FrameModel) -> QTableView:
+    """A read-only table view over a model, sized to its contents."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
@@ -129,6 +135,7 @@ class AnswerBars(QWidget):
     ROW = 26
 
     def __init__(self, result: QuestionResult) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.rows: list[tuple[str, int, float | None]] = [
             (str(answer), int(count), None if share is None or pd.isna(share) else float(share))
@@ -173,6 +180,7 @@ class SurveyResultsScreen(QWidget):
     """Results for the chosen survey and period, with the FFT and phone figures on top."""
 
     def __init__(self, ctx: AppContext, survey_id: int | None = None) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
@@ -213,6 +221,7 @@ class SurveyResultsScreen(QWidget):
         self.refresh()
 
     def _fill_filters(self, survey_id: int | None) -> None:
+        """Fill the survey and practice choices (keeping a chosen survey)."""
         self.survey_combo.clear()
         for survey in SurveyStore(self.ctx.db).list(include_old_versions=True):
             self.survey_combo.addItem(
@@ -227,6 +236,7 @@ class SurveyResultsScreen(QWidget):
             self.practice_combo.addItem(practice.name, practice.id)
 
     def _on_data_changed(self, topic: str) -> None:
+        """Recount when surveys or practices change elsewhere."""
         if topic in ("surveys", "practices"):
             chosen = self.survey_combo.currentData()
             for combo in (self.survey_combo, self.practice_combo):
@@ -241,6 +251,7 @@ class SurveyResultsScreen(QWidget):
         self.survey_combo.setCurrentIndex(max(self.survey_combo.findData(survey_id), 0))
 
     def _period(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last dates of the chosen period (None = open)."""
         months = self.period_combo.currentData()
         if months is None:
             return None, None
@@ -274,6 +285,7 @@ class SurveyResultsScreen(QWidget):
         self.body_layout.addStretch(1)
 
     def _box(self, title: str) -> tuple[QFrame, QVBoxLayout]:
+        """A framed section with a heading."""
         frame = QFrame()
         set_role(frame, "tile")
         layout = QVBoxLayout(frame)
@@ -287,6 +299,7 @@ class SurveyResultsScreen(QWidget):
         figures: list[tuple[str, float | None]],
         note: str,
     ) -> None:
+        """Big percentages with their captions, the count, the rule and any warning."""
         grid = QGridLayout()
         for column, (label, value) in enumerate(figures):
             number = QLabel(
@@ -316,6 +329,7 @@ class SurveyResultsScreen(QWidget):
             layout.addWidget(warning)
 
     def _fft_box(self, summary: RateSummary) -> QFrame:
+        """The Friends and Family Test section."""
         frame, layout = self._box("Friends and Family Test")
         self._figures(
             layout,
@@ -341,6 +355,7 @@ class SurveyResultsScreen(QWidget):
         return frame
 
     def _phone_box(self, summary: RateSummary) -> QFrame:
+        """The 'contacting the practice by phone' section."""
         frame, layout = self._box("Contacting the practice by phone")
         self._figures(
             layout,
@@ -362,6 +377,7 @@ class SurveyResultsScreen(QWidget):
         return frame
 
     def _question_box(self, result: QuestionResult) -> QFrame:
+        """One question's bars, summary and any small-count warning."""
         frame, layout = self._box(result.question.label)
         summary = QLabel(result.summary)
         set_role(summary, "muted")

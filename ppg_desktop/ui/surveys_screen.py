@@ -41,6 +41,7 @@ class SurveysTableModel(QAbstractTableModel):
     """The latest version of each survey, one row each."""
 
     def __init__(self) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.surveys: list[Survey] = []
 
@@ -85,6 +86,7 @@ class SurveysScreen(QWidget):
     """Surveys: make one from a template, edit it, run the kiosk, key paper forms, see results."""
 
     def __init__(self, ctx: AppContext) -> None:
+        """Build the widget (see the class docstring)."""
         super().__init__()
         self.ctx = ctx
         self.store = SurveyStore(ctx.db, ctx.actor)
@@ -101,6 +103,7 @@ class SurveysScreen(QWidget):
         self.refresh()
 
     def _list_page(self) -> QWidget:
+        """The list of surveys with the new-survey row and the action buttons."""
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(heading("Surveys", "title"))
@@ -211,6 +214,7 @@ class SurveysScreen(QWidget):
 
     # --- sub-pages ----------------------------------------------------------------------------
     def _open(self, widget: QWidget, title: str) -> QWidget:
+        """Show a sub-page (designer, paper entry, results) with a way back."""
         while self.detail_layout.count():
             item = self.detail_layout.takeAt(0)
             old = item.widget() if item else None
@@ -297,6 +301,7 @@ class SurveysScreen(QWidget):
         self.kiosk.start()
 
     def _kiosk_closed(self, main_window: QWidget) -> None:
+        """Bring the main window back and recount after the kiosk."""
         main_window.show()
         self.kiosk = None
         self.ctx.notify("surveys")
