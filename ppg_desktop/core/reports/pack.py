@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
@@ -62,6 +63,15 @@ class PackResult:
     figures: PackFigures | None = None
 
 
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """The text, cut with an ellipsis if it would run wider than `width` points."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _canvas_maker(
     header: str, period_text: str, style: PackStyle, page_counts: list[int]
 ) -> type[Canvas]:
@@ -94,7 +104,10 @@ def _canvas_maker(
             self.setStrokeColor(MUTED)
             top = PAGE_HEIGHT - style.margin + size * 1.4
             self.setFont("Helvetica-Bold", size)
-            self.drawString(style.margin, top, header)
+            room = (
+                PAGE_WIDTH - 2 * style.margin - size - stringWidth(period_text, "Helvetica", size)
+            )
+            self.drawString(style.margin, top, _fit(header, "Helvetica-Bold", size, room))
             self.setFont("Helvetica", size)
             self.drawRightString(PAGE_WIDTH - style.margin, top, period_text)
             self.setLineWidth(0.5)
@@ -206,7 +219,10 @@ def build_pack(
         doc.multiBuild(
             story,
             canvasmaker=_canvas_maker(
-                figures.ppg_name, figures.period.describe(), style, page_counts
+                figures.ppg_name + (f" – {figures.scope}" if figures.practice_names else ""),
+                figures.period.describe(),
+                style,
+                page_counts,
             ),
         )
         step("Saving")
