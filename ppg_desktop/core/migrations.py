@@ -288,3 +288,29 @@ def m002_default_themes(db: sqlite_utils.Database) -> None:
                 stamp,
             ],
         )
+
+
+@MIGRATIONS(name="m003_feedback_closed_at")
+def m003_feedback_closed_at(db: sqlite_utils.Database) -> None:
+    """When a matter was answered or closed, kept by triggers whoever changes the status.
+
+    Retention counts from this date; `updated_at` moves with any edit (even re-tagging).
+    """
+    closed = "('answered', 'closed')"
+    stamp = "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')"
+    _run(
+        db,
+        f"""
+ALTER TABLE feedback ADD COLUMN closed_at TEXT;
+UPDATE feedback SET closed_at = updated_at WHERE status IN {closed};
+CREATE TRIGGER feedback_closed_on_insert AFTER INSERT ON feedback
+WHEN new.status IN {closed} AND new.closed_at IS NULL
+BEGIN UPDATE feedback SET closed_at = new.updated_at WHERE id = new.id; END;
+CREATE TRIGGER feedback_closed_on_update AFTER UPDATE OF status ON feedback
+WHEN new.status IN {closed} AND old.status NOT IN {closed}
+BEGIN UPDATE feedback SET closed_at = {stamp} WHERE id = new.id; END;
+CREATE TRIGGER feedback_reopened AFTER UPDATE OF status ON feedback
+WHEN new.status NOT IN {closed} AND old.status IN {closed}
+BEGIN UPDATE feedback SET closed_at = NULL WHERE id = new.id; END
+""",
+    )

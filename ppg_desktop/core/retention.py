@@ -145,9 +145,9 @@ def purge_preview(db: sqlite_utils.Database, today_: dt.date | None = None) -> P
     contacts_before = _cutoff_iso(_months_before(day, periods.contact_months_after_closed))
     statuses = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
     feedback_rows = db.execute(
-        "SELECT id, received_on, deleted_at, updated_at, status FROM feedback"
-        f" WHERE (deleted_at IS NOT NULL AND deleted_at < ?)"
-        f" OR (deleted_at IS NULL AND status IN ({statuses}) AND updated_at < ?) ORDER BY id",
+        "SELECT id, received_on, deleted_at, COALESCE(closed_at, updated_at), status FROM feedback"
+        f" WHERE (deleted_at IS NOT NULL AND deleted_at < ?) OR (deleted_at IS NULL AND"
+        f" status IN ({statuses}) AND COALESCE(closed_at, updated_at) < ?) ORDER BY id",
         [deleted_before, closed_before],
     ).fetchall()
     for fid, received_on, deleted_at, updated_at, status in feedback_rows:
@@ -164,7 +164,8 @@ def purge_preview(db: sqlite_utils.Database, today_: dt.date | None = None) -> P
             )
     going = set(plan.feedback_ids)
     contact_rows = db.execute(
-        "SELECT c.id, c.feedback_id, c.created_at, f.status, f.updated_at FROM contacts c"
+        "SELECT c.id, c.feedback_id, c.created_at, f.status, COALESCE(f.closed_at, f.updated_at)"
+        " FROM contacts c"
         " LEFT JOIN feedback f ON f.id = c.feedback_id ORDER BY c.id"
     ).fetchall()
     for cid, fid, created_at, status, updated_at in contact_rows:

@@ -69,3 +69,34 @@ def test_audit_log_cannot_be_edited(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE audit_log SET actor = 'someone'")
     with pytest.raises(Exception, match="audit log cannot be changed"):
         db.execute("DELETE FROM audit_log")
+
+
+def test_closed_at_follows_the_status(db: sqlite_utils.Database) -> None:
+    import datetime as dt
+
+    from ppg_desktop.core.feedback_store import FeedbackStore
+    from ppg_desktop.core.practice_store import PracticeStore
+
+    practice = PracticeStore(db).create("Elm Surgery").id
+    store = FeedbackStore(db)
+    item = store.create(
+        practice_id=practice,
+        received_on=dt.date.today(),
+        channel="phone",
+        kind="complaint",
+        text="Phones",
+        status="closed",
+    )
+
+    def closed_at() -> str | None:
+        return db.execute("SELECT closed_at FROM feedback WHERE id = ?", [item.id]).fetchone()[0]
+
+    assert closed_at() == item.updated_at
+    store.set_status([item.id], "new")
+    assert closed_at() is None
+    store.update(item.id, status="answered")
+    first = closed_at()
+    assert first is not None
+    store.update(item.id, status="closed")  # answered -> closed: still the same matter closing
+    store.update(item.id, text="Phones, edited later")
+    assert closed_at() == first

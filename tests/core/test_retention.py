@@ -59,7 +59,8 @@ class World:
         ).id
         if updated:
             self.db.execute(
-                "UPDATE feedback SET updated_at = ? WHERE id = ?", [_stamp(updated), fid]
+                "UPDATE feedback SET updated_at = ?1, closed_at = CASE WHEN closed_at IS NULL THEN NULL ELSE ?1 END WHERE id = ?2",
+                [_stamp(updated), fid],
             )
         if deleted:
             self.db.execute(
@@ -137,7 +138,8 @@ def test_purge_removes_the_plan_in_one_audited_transaction(db: sqlite_utils.Data
     theme = ThemeStore(db).list()[0]
     ThemeStore(db, "t").set_link(gone, theme.id, state="confirmed")
     db.execute(
-        "UPDATE feedback SET updated_at = ? WHERE id = ?", [_stamp(dt.date(2019, 6, 1)), gone]
+        "UPDATE feedback SET updated_at = ?1, closed_at = CASE WHEN closed_at IS NULL THEN NULL ELSE ?1 END WHERE id = ?2",
+        [_stamp(dt.date(2019, 6, 1)), gone],
     )
     kept = w.item("Still open")
     w.contact(gone)
