@@ -1,0 +1,113 @@
+"""The import wizard: file -> columns -> preview -> import, with the work done in the background."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from pytestqt.qtbot import QtBot
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.importing_mapping import save_mapping
+from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.import_wizard import ImportWizard
+from ppg_desktop.ui.operations import wait_for_jobs
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "import"
+
+
+@pytest.fixture
+def ctx(db: sqlite_utils.Database, db_path: Path) -> AppContext:
+    PracticeStore(db).create("Riverside Surgery")
+    PracticeStore(db).create("Hillview Medical Centre")
+    return AppContext(db, db_path)
+
+
+def _wizard(qtbot: QtBot, ctx: AppContext, path: Path) -> ImportWizard:
+    wizard = ImportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.next()
+    return wizard
+
+
+def test_google_form_through_every_step(
+    qtbot: QtBot, ctx: AppContext, db: sqlite_utils.Database
+) -> None:
+    wizard = _wizard(qtbot, ctx, DATA / "google_forms.csv")
+    assert wizard.currentPage() is wizard.mapping_page
+    assert wizard.mapping_page.mapping()["Which surgery?"] == "practice"
+    wizard.next()
+    assert wait_for_jobs()
+    page = wizard.preview_page
+    assert page.preview.rowCount() == 3 and page.invalid.rowCount() == 0
+    assert page.isComplete()
+    assert page.preview.data(page.preview.index(1, 2)) == "Hillview Medical Centre"
+    changed: list[str] = []
+    ctx.data_changed.connect(changed.append)
+    wizard.next()
+    assert wait_for_jobs()
+    assert "Imported 3 item(s)" in wizard.result_page.message.text()
+    assert FeedbackStore(db).count() == 3 and "feedback" in changed
+
+
+def test_invalid_rows_block_the_import_until_skipping_is_chosen(
+    qtbot: QtBot, ctx: AppContext, db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    source = tmp_path / "broken.csv"
+    source.write_bytes((DATA / "blank_lines_broken_row.csv").read_bytes())
+    wizard = _wizard(qtbot, ctx, source)
+    wizard.next()
+    assert wait_for_jobs()
+    page = wizard.preview_page
+    assert page.invalid.rowCount() == 4
+    assert page.invalid.data(page.invalid.index(0, 0)) == "5"
+    assert not page.isComplete()
+    page.skip_invalid.setChecked(True)
+    assert page.isComplete()
+    wizard.next()
+    assert wait_for_jobs()
+    assert FeedbackStore(db).count() == 2
+    assert (tmp_path / "broken-rejected.csv").exists()
+
+
+def test_ambiguous_dates_ask_for_the_order(qtbot: QtBot, ctx: AppContext) -> None:
+    wizard = _wizard(qtbot, ctx, DATA / "ambiguous_dates.csv")
+    wizard.next()
+    assert wait_for_jobs()
+    assert "day/month or month/day" in wizard.preview_page.summary.text()
+    assert not wizard.preview_page.isComplete()
+    wizard.back()
+    wizard.mapping_page.date_order.setCurrentIndex(wizard.mapping_page.date_order.findData("dmy"))
+    wizard.next()
+    assert wait_for_jobs()
+    assert wizard.preview_page.preview.data(wizard.preview_page.preview.index(0, 1)) == "03/04/2026"
+
+
+def test_saved_mapping_is_applied_and_unreadable_file_reported(
+    qtbot: QtBot, ctx: AppContext, db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    source = tmp_path / "odd.csv"
+    source.write_text("When,Where,Said\n21/03/2026,Riverside Surgery,Slow\n", encoding="utf-8")
+    save_mapping(db, "Paper log", {"When": "received_on", "Where": "practice", "Said": "text"})
+    wizard = _wizard(qtbot, ctx, source)
+    assert wizard.mapping_page.mapping() == {
+        "When": "received_on",
+        "Where": "practice",
+        "Said": "text",
+    }
+    assert wizard.mapping_page.saved.currentText() == "Paper log"
+
+    other = ImportWizard(ctx)
+    qtbot.addWidget(other)
+    other.show()
+    other.file_page.path.setText(str(tmp_path / "missing.csv"))
+    other.next()
+    assert other.currentPage() is other.file_page
+    assert "There is no file" in other.file_page.problem.text()
