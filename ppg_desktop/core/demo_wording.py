@@ -71,6 +71,7 @@ OPENINGS: dict[str, tuple[str, ...]] = {
     "negative": (
         "", "", "", "", "Not happy.", "I have to say something about this.", "Again!!",
         "Sorry to moan but", "I'm really fed up.", "Just want to flag this.",
+        "Absolutely shocking.", "Where do I start.", "Same old story.",
         "This is the third time I've complained.", "I know everyone is busy but",
         "Honestly, what is going on?", "Not for the first time,", "Bit of a rant, sorry.",
         "I don't normally complain but", "Wanted the group to know:",
@@ -79,6 +80,7 @@ OPENINGS: dict[str, tuple[str, ...]] = {
         "", "", "", "", "Just a quick note to say thank you.", "Credit where it's due.",
         "I wanted to pass this on.", "So pleased.", "Praise for the team:",
         "I don't usually write in but", "A big thank you.", "Good news for a change!",
+        "Just had to say,", "After all the moaning about the phones,",
     ),
     "suggestion": (
         "", "", "", "An idea for the group:", "Suggestion -", "Could the practice consider this?",
@@ -108,7 +110,7 @@ CLOSINGS: dict[str, tuple[str, ...]] = {
     "positive": (
         "", "", "", "", "Thank you all.", "Keep it up!", "Much appreciated.",
         "Please pass on my thanks.", "Made a real difference.", "Five stars from me.",
-        "Lucky to have this surgery.",
+        "Lucky to have this surgery.", "Cheers!", "Thanks again to all the team.",
     ),
     "suggestion": (
         "", "", "", "Thanks for reading.", "Hope that helps.", "Worth a try?",
@@ -268,6 +270,7 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "The pharmacy says the surgery hasn't signed my prescription.",
         "I've run out of my {drug} because the repeat request went missing.",
         "My medication was changed without anyone telling me.",
+        "The chemist only had half my {drug} because the prescription said the wrong amount.",
         "Prescriptions take five working days now, it used to be two.",
     ), details=(
         "I had to go without for {days} days.", "The chemist and the surgery blame each other.",
@@ -336,6 +339,7 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "I had to chase my {test} three times.",
         "The text said my results were 'normal, no action' but the doctor said otherwise.",
         "Results came back abnormal and it took {days} days for anyone to tell me.",
+        "I was told my {test} was lost and had to be done again.",
     ), details=(
         "Waiting is very worrying.",
         "I was told to ring after 2pm for results but you can't get through.",
@@ -349,6 +353,8 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "I've been waiting {weeks} weeks just for the referral letter to go.",
         "The doctor said she'd refer me to {hospital} but nothing happened.",
         "Referral for {relative} went to the wrong hospital.",
+        "I was told the referral was urgent, {hospital} say they got it {weeks} weeks later.",
+        "Nobody can tell me if my referral has even been sent.",
     ), details=(
         "I only found out when I rang {hospital} myself.",
         "Meanwhile the {condition} is getting worse.",
@@ -362,6 +368,7 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "Kept waiting for ages with a poorly child in a crowded waiting room.",
         "The screen said the doctor was running 10 minutes late, it was more like {minutes} minutes.",
         "Sat in the waiting room for {minutes} minutes then was told I'd been missed.",
+        "The self check-in screen was broken so I queued {minutes} minutes just to say I was there.",
     ), details=(
         "A simple apology would have helped.", "There's nowhere to sit when it's busy.",
         "I had to leave to get back to work.",
@@ -374,6 +381,8 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "I'd like to see my own GP but am told that's not possible.",
         "Since {clinician} left there's been no continuity at all.",
         "Every time it's a different doctor with a different plan.",
+        "I asked to see {clinician} and was told the wait would be {weeks} weeks.",
+        "The new doctor hadn't read my notes and asked the same questions as last time.",
     ), details=(
         "With a long-term condition that really matters.",
         "The locums are fine but they don't know me.",
@@ -388,6 +397,8 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "The text message asked me to book a review but there were no slots.",
         "I received a letter meant for someone else.",
         "We were not informed about the changes to the phone system.",
+        "The practice website still shows the old opening hours.",
+        "Got three texts in one day, two of them contradicting each other.",
     ), details=(
         "It's the lack of information that's frustrating.",
         "A newsletter or a notice would help.", "I only found out by word of mouth.",
@@ -401,6 +412,9 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "The front door is heavy and hard to open with a wheelchair.",
         "The waiting room was not clean and the bin was overflowing.",
         "There are no disabled parking spaces free in the mornings.",
+        "There is no dropped kerb near the entrance, which is hard with a pushchair.",
+        "The automatic doors have been broken since {day}.",
+        "The chairs in the waiting room are too low for older people to get out of.",
     ), details=(
         "{relative} uses a wheelchair and struggled.",
         "I'm hard of hearing and couldn't hear my name called.",
@@ -415,6 +429,8 @@ TOPICS: dict[str, Topic] = {topic.key: topic for topic in (
         "The admin team lost the form I handed in.",
         "My address still hasn't been updated after three requests.",
         "My records from my old surgery still haven't arrived.",
+        "I asked for a copy of my records a month ago and heard nothing.",
+        "My repeat list still has a medicine I stopped two years ago.",
     ), details=(
         "It's just paperwork but it matters.", "I had to fill the same form in twice.",
         "My employer needed it by Friday.",
