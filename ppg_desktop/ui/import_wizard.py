@@ -93,7 +93,7 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def _table(model: QAbstractTableModel, name: str) -> QTableView:
+def make_table(model: QAbstractTableModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
@@ -281,9 +281,9 @@ class PreviewPage(QWizardPage):
         self.skip_invalid.toggled.connect(self.completeChanged)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(_table(self.preview, "Rows as they will be stored"), 2)
+        layout.addWidget(make_table(self.preview, "Rows as they will be stored"), 2)
         layout.addWidget(QLabel("Rows that cannot be imported:"))
-        layout.addWidget(_table(self.invalid, "Rows that cannot be imported"), 1)
+        layout.addWidget(make_table(self.invalid, "Rows that cannot be imported"), 1)
         layout.addWidget(self.skip_invalid)
         self.job: Job | None = None
 

@@ -1,0 +1,221 @@
+"""Back up now, choose the backup folder, restore from a backup, and recover at start-up.
+
+The copying, checking and restoring are `ppg_desktop.core.backup`; this module asks and shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppg_desktop.core.backup import (
+    BACKUP_DIR_KEY,
+    BackupInfo,
+    RestoreResult,
+    StartupCheck,
+    backup_dir,
+    backup_now,
+    list_backups,
+    restore_backup,
+    verify_backup,
+)
+from ppg_desktop.core.db import open_database
+from ppg_desktop.ui import messages
+from ppg_desktop.ui.context import TOPICS, AppContext
+from ppg_desktop.ui.import_wizard import RowsModel, make_table
+from ppg_desktop.ui.messages import ask_yes_no, show_problem
+from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
+
+
+def tell(parent: QWidget | None, title: str, text: str) -> None:
+    """An information box (skipped under the self-test, which cannot click OK)."""
+    if messages.problem_sink is not None:
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setAccessibleName(title)
+    box.exec()
+
+
+def back_up_now(ctx: AppContext, parent: QWidget | None = None, on_done: Any = None) -> Job:
+    """'Back up now': an online backup in the background, then say where it went."""
+
+    def work(db: Any, control: JobControl) -> BackupInfo:
+        return backup_now(db, passphrase=ctx.passphrase, reason="manual")
+
+    def done(info: BackupInfo) -> None:
+        tell(parent, "Backed up", f"The database was backed up to {info.path} ({info.label}).")
+        if on_done is not None:
+            on_done(info)
+
+    return run_job(with_worker_db(ctx, work), done, progress_parent=parent, title="Backing up")
+
+
+def choose_backup_folder(ctx: AppContext, parent: QWidget | None = None) -> Path | None:
+    """Let the user pick the folder (a USB stick, say) that backups go to."""
+    chosen = QFileDialog.getExistingDirectory(parent, "Folder for backups", str(backup_dir(ctx.db)))
+    if not chosen:
+        return None
+    ctx.settings.set(BACKUP_DIR_KEY, chosen)
+    ctx.notify("settings")
+    return Path(chosen)
+
+
+def _rows(backups: list[BackupInfo]) -> list[dict[str, str]]:
+    return [
+        {
+            "Taken": f"{b.taken_at:%d/%m/%Y %H:%M}",
+            "Size": b.label.split("(", 1)[1][:-1],
+            "File": b.path.name,
+        }
+        for b in backups
+    ]
+
+
+class RestoreDialog(QDialog):
+    """Lists backups with dates and sizes; checks the chosen one before restoring it."""
+
+    def __init__(
+        self,
+        folder: Path,
+        passphrase: str | None,
+        parent: QWidget | None = None,
+        backups: list[BackupInfo] | None = None,
+        intro: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Restore from a backup")
+        self.passphrase = passphrase
+        self.folder = folder
+        self.chosen: BackupInfo | None = None
+        self.model = RowsModel(["Taken", "Size", "File"])
+        self.view = make_table(self.model, "Backups, newest first")
+        self.folder_label = QLabel()
+        self.folder_label.setWordWrap(True)
+        other = QPushButton("Look in another folder…")
+        other.clicked.connect(self.pick_folder)
+        top = QHBoxLayout()
+        top.addWidget(self.folder_label, 1)
+        top.addWidget(other)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = buttons.addButton(
+            "Check and restore", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.check_and_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if intro:
+            message = QLabel(intro)
+            message.setWordWrap(True)
+            layout.addWidget(message)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+        self.show_backups(backups if backups is not None else list_backups(folder))
+
+    def show_backups(self, backups: list[BackupInfo]) -> None:
+        self.backups = backups
+        self.model.set_rows(_rows(backups))
+        self.folder_label.setText(f"Backups in {self.folder}: {len(backups)}")
+        self.restore_button.setEnabled(bool(backups))
+        if backups:
+            self.view.selectRow(0)
+
+    def pick_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Folder with backups", str(self.folder))
+        if chosen:
+            self.folder = Path(chosen)
+            self.show_backups(list_backups(self.folder))
+
+    def selected(self) -> BackupInfo | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.backups[rows[0].row()] if rows else None
+
+    def check_and_accept(self) -> None:
+        """Run the integrity check on the chosen backup; only a sound one is accepted."""
+        chosen = self.selected()
+        if chosen is None:
+            self.problem.setText("Choose a backup in the list.")
+            return
+        problems = verify_backup(chosen.path, self.passphrase)
+        if problems:
+            self.problem.setText(f"That backup is damaged ({problems[0]}). Choose an older one.")
+            return
+        self.chosen = chosen
+        self.accept()
+
+
+def _restore(
+    db_path: Path, chosen: BackupInfo, passphrase: str | None, parent: QWidget | None
+) -> RestoreResult | None:
+    try:
+        result = restore_backup(db_path, chosen.path, passphrase=passphrase)
+    except Exception as exc:  # a restore must never end in a traceback: say what happened
+        show_problem(parent, "Not restored", str(exc))
+        return None
+    kept = f" The database as it was is kept at {result.safety_copy}." if result.safety_copy else ""
+    tell(parent, "Restored", f"Restored the backup taken {chosen.label}.{kept}")
+    return result
+
+
+def open_restore_dialog(ctx: AppContext, parent: QWidget | None = None) -> RestoreResult | None:
+    """'Restore from backup': choose, check, confirm; the open database is closed, replaced by
+    the backup (after a safety copy) and reopened, and every screen refreshes."""
+    dialog = RestoreDialog(backup_dir(ctx.db), ctx.passphrase, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+        return None
+    chosen = dialog.chosen
+    if not ask_yes_no(
+        parent,
+        "Restore from backup",
+        f"Replace the current database with the backup taken {chosen.label}? "
+        "The current database is backed up first.",
+        yes="Restore",
+        no="Cancel",
+    ):
+        return None
+    ctx.db.close()
+    try:
+        result = _restore(ctx.db_path, chosen, ctx.passphrase, parent)
+    finally:
+        ctx.db = open_database(ctx.db_path, ctx.passphrase)
+    for topic in TOPICS:
+        ctx.notify(topic)
+    return result
+
+
+def offer_recovery(
+    check: StartupCheck, db_path: Path, passphrase: str | None, parent: QWidget | None = None
+) -> bool:
+    """At start-up, when `startup_check` found damage: explain, and offer the backups.
+
+    Returns True when a backup was restored (the app then opens the database as usual).
+    """
+    folder = check.backups[0].path.parent if check.backups else db_path.parent
+    dialog = RestoreDialog(
+        folder,
+        passphrase,
+        parent,
+        backups=check.backups,
+        intro=check.message or "The database is damaged.",
+    )
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+        return False
+    return _restore(db_path, dialog.chosen, passphrase, parent) is not None
