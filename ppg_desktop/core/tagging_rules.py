@@ -9,6 +9,7 @@ Keyword syntax (what a chair types, one entry per line in the theme editor):
     number # queue    `#` stands for any number: 34, 8am, 2nd, "ten"
     held ~ line       near: both parts within 4 words of each other, either order, same sentence
     held ~6 line      near, within 6 words
+    see ~2 gp ~4 weeks  a chain: each part near the ones before it
     phone ^0.5        a weight (1 when not given): a theme is suggested once the weights of
                       the different entries found add up to its threshold (normally 1)
     -phone number     an exclusion: a hit that falls inside this phrase does not count
@@ -163,9 +164,14 @@ class Entry:
 
     source: str
     weight: float
-    parts: tuple[Phrase, ...]  # one phrase, or two for a near entry
-    window: int = DEFAULT_NEAR_WINDOW
+    parts: tuple[Phrase, ...]  # one phrase, or several for a near entry
+    windows: tuple[int, ...] = ()  # words allowed between each part and the next
     exclude: bool = False
+
+    @property
+    def window(self) -> int:
+        """The first (usually only) near window."""
+        return self.windows[0] if self.windows else DEFAULT_NEAR_WINDOW
 
 
 @dataclass
@@ -215,20 +221,14 @@ def parse_entry(raw: str, default_weight: float = 1.0, *, exclude: bool = False)
     if found:
         weight = float(found.group(1))
         text = text[: found.start()].strip()
-    near = _NEAR.search(f" {text} ")
-    window = DEFAULT_NEAR_WINDOW
-    parts: tuple[Phrase, ...]
-    if near:
-        padded = f" {text} "
-        left, right = padded[: near.start()], padded[near.end() :]
-        window = int(near.group(1)) if near.group(1) else DEFAULT_NEAR_WINDOW
-        parts = (_parse_phrase(left), _parse_phrase(right))
-    else:
-        parts = (_parse_phrase(text),)
+    # "a ~ b ~3 c": split at each near marker, remembering each marker's window
+    pieces = _NEAR.split(f" {text} ")
+    parts = tuple(_parse_phrase(piece) for piece in pieces[0::2])
+    windows = tuple(int(n) if n else DEFAULT_NEAR_WINDOW for n in pieces[1::2])
     if any(not part for part in parts):
         return None
     return Entry(
-        source=str(raw).strip(), weight=weight, parts=parts, window=window, exclude=exclude
+        source=str(raw).strip(), weight=weight, parts=parts, windows=windows, exclude=exclude
     )
 
 
@@ -289,7 +289,7 @@ class Rule:
     source: str
     weight: float
     phrase_ids: tuple[int, ...]
-    window: int
+    windows: tuple[int, ...]
     exclude: bool
 
 
@@ -329,7 +329,7 @@ class Matcher:
                         entry.source,
                         entry.weight,
                         tuple(ids),
-                        entry.window,
+                        entry.windows,
                         entry.exclude,
                     )
                 )
@@ -466,15 +466,20 @@ class Matcher:
     def rule_hits(
         self, rule: Rule, found: dict[int, list[tuple[int, int]]], tokens: list[Token]
     ) -> list[tuple[int, int]]:
-        """Token ranges where one rule matched (a near rule needs both parts close together)."""
-        if len(rule.phrase_ids) == 1:
-            return found.get(rule.phrase_ids[0], [])
-        result = []
-        for a_first, a_last in found.get(rule.phrase_ids[0], ()):
-            for b_first, b_last in found.get(rule.phrase_ids[1], ()):
-                if tokens[a_first].sentence != tokens[b_first].sentence:
-                    continue
-                gap = b_first - a_last - 1 if b_first > a_last else a_first - b_last - 1
-                if 0 <= gap <= rule.window:
-                    result.append((min(a_first, b_first), max(a_last, b_last)))
-        return result
+        """Token ranges where one rule matched.
+
+        A near rule needs each further part within its window of the parts already found,
+        on either side and in the same sentence; the range covers them all.
+        """
+        spans = found.get(rule.phrase_ids[0], [])
+        for phrase_id, window in zip(rule.phrase_ids[1:], rule.windows, strict=True):
+            joined = []
+            for a_first, a_last in spans:
+                for b_first, b_last in found.get(phrase_id, ()):
+                    if tokens[a_first].sentence != tokens[b_first].sentence:
+                        continue
+                    gap = b_first - a_last - 1 if b_first > a_last else a_first - b_last - 1
+                    if 0 <= gap <= window:
+                        joined.append((min(a_first, b_first), max(a_last, b_last)))
+            spans = joined
+        return spans

@@ -346,3 +346,13 @@ def test_short_prefix_matches_the_word_only() -> None:
     assert entry is not None
     element = entry.parts[0][0]
     assert element.prefix == "" and "ab" in element.forms and not element.accepts("abcdef")
+
+
+def test_near_chain_needs_every_part_close() -> None:
+    from ppg_desktop.core.tagging import Taxonomy
+
+    taxonomy = Taxonomy([compile_theme("slow_gp", "Slow GP", ["see ~2 gp ~4 weeks"], {})])
+    assert [m.slug for m in taxonomy.suggest("Could not see a GP for three weeks.")] == ["slow_gp"]
+    assert taxonomy.suggest("I see a GP. It is fine. Weeks later, fine.") == []
+    (match,) = taxonomy.suggest("Could not see a GP for three weeks.")
+    assert [e.text for e in match.evidence] == ["see a GP for three weeks"]
