@@ -123,7 +123,7 @@ class Taxonomy:
     ) -> ThemeMatch | None:
         """Sum the weights of the different entries found (outside exclusions) for one theme."""
         if blocked:
-            hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in blocked)]
+            hits = [h for h in hits if not any(s < h.end and h.start < e for s, e in blocked)]
         # One stretch of text counts once, at its best weight, however many entries match it
         # (e.g. "ring" and "ringing" both find "ringing").
         best_at: dict[tuple[int, int], Hit] = {}

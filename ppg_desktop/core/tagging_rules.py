@@ -12,7 +12,7 @@ Keyword syntax (what a chair types, one entry per line in the theme editor):
     see ~2 gp ~4 weeks  a chain: each part near the ones before it
     phone ^0.5        a weight (1 when not given): a theme is suggested once the weights of
                       the different entries found add up to its threshold (normally 1)
-    -phone number     an exclusion: a hit that falls inside this phrase does not count
+    -phone number     an exclusion: a hit that touches this phrase does not count
 
 Text is matched word by word after a light clean-up: case is ignored, American spellings and
 common typos are mapped to the British spelling (canceled, perscription, recieve, apointment),
