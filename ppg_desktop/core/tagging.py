@@ -30,6 +30,7 @@ from ppg_desktop.core.tagging_rules import (
     Hit,
     Matcher,
     compile_theme,
+    keyword_problem,
 )
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.paths import resources_dir
@@ -38,6 +39,7 @@ __all__ = [
     "Taxonomy",
     "ThemeMatch",
     "default_taxonomy",
+    "keyword_problem",
     "load_taxonomy",
     "suggest_themes",
     "tag_feedback",

@@ -14,6 +14,8 @@ Keyword syntax (what a chair types, one entry per line in the theme editor):
                       the different entries found add up to its threshold (normally 1)
     -phone number     an exclusion: a hit that touches this phrase does not count
 
+`keyword_problem(text)` explains, in plain English, what is wrong with an entry that cannot work.
+
 Text is matched word by word after a light clean-up: case is ignored, American spellings and
 common typos are mapped to the British spelling (canceled, perscription, recieve, apointment),
 and a word of seven letters or more that is one slip away from a keyword (a letter missing,
@@ -230,6 +232,28 @@ def parse_entry(raw: str, default_weight: float = 1.0, *, exclude: bool = False)
     return Entry(
         source=str(raw).strip(), weight=weight, parts=parts, windows=windows, exclude=exclude
     )
+
+
+def keyword_problem(raw: str) -> str | None:
+    """What is wrong with a keyword a chair typed, in plain English, or None when it is fine.
+
+    For the theme editor, so a mistake is shown next to the keyword rather than silently
+    matching nothing.
+    """
+    text = " ".join(str(raw).split()).lstrip("-").strip()
+    if not text:
+        return "Type a word or phrase."
+    if text.count('"') % 2:
+        return 'Close the quotation marks: "exact phrase".'
+    if _WEIGHT_SUFFIX.search(text) is None and "^" in text:
+        return "Put the weight last, after a space, as a number: phone ^0.5."
+    for piece in _NEAR.split(f" {text} ")[0::2]:
+        if not _parse_phrase(piece):
+            return "Put words on both sides of ~ (for example: held ~ line)."
+    for word in re.findall(r"[^\s~]+\*", text):
+        if len(re.sub(r"\W", "", word)) < 3:
+            return f"Give at least three letters before * in {word}."
+    return None
 
 
 def compile_theme(

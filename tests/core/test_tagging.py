@@ -356,3 +356,34 @@ def test_near_chain_needs_every_part_close() -> None:
     assert taxonomy.suggest("I see a GP. It is fine. Weeks later, fine.") == []
     (match,) = taxonomy.suggest("Could not see a GP for three weeks.")
     assert [e.text for e in match.evidence] == ["see a GP for three weeks"]
+
+
+@pytest.mark.parametrize(
+    ("keyword", "problem"),
+    [
+        ("on hold", None),
+        ("held ~3 line ^2", None),
+        ("-phone number", None),
+        ("# calls", None),
+        ("", "Type a word"),
+        ('"phone', "Close the quotation marks"),
+        ("phone ^x", "Put the weight last"),
+        ("held ~", "both sides of ~"),
+        ("ab*", "at least three letters"),
+    ],
+)
+def test_keyword_problems_are_explained(keyword: str, problem: str | None) -> None:
+    from ppg_desktop.core.tagging import keyword_problem
+
+    found = keyword_problem(keyword)
+    assert (found is None) if problem is None else (found is not None and problem in found)
+
+
+def test_every_shipped_keyword_is_valid() -> None:
+    from ppg_desktop.core.tagging import keyword_problem
+
+    shipped = json.loads((resources_dir() / "default_themes.json").read_text(encoding="utf-8"))
+    for theme in shipped:
+        lists = [theme["keywords"]] + [v for k, v in theme["rules"].items() if k != "patterns"]
+        for keyword in (k for entries in lists if isinstance(entries, list) for k in entries):
+            assert keyword_problem(keyword) is None, (theme["slug"], keyword)
