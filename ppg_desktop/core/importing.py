@@ -16,13 +16,13 @@ import uuid as uuid_lib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 
 from ppg_desktop.core.clock import now_iso, today, uk_date
 from ppg_desktop.core.errors import PPGError
 from ppg_desktop.core.feedback_store import EARLIEST_DATE, MAX_TEXT
+from ppg_desktop.core.importing_analysis import AnalysisCancelled, read_comments
 from ppg_desktop.core.importing_detect import (
     DATE_ORDERS,
     Cell,
@@ -50,7 +50,6 @@ from ppg_desktop.core.importing_values import (
     status_code,
 )
 from ppg_desktop.core.models import CHANNEL_LABELS, KIND_LABELS, SENTIMENT_LABELS
-from ppg_desktop.core.sentiment import classify_sentiment
 from ppg_desktop.core.store_base import Store
 
 # Row UUIDs are uuid5 in this namespace, so the same row always gets the same UUID.
@@ -142,6 +141,7 @@ class ReadyRow:
     sentiment: str | None
     status: str
     fft_answer: str | None = None
+    themes: tuple[tuple[int, float, str], ...] = ()  # (theme_id, score, evidence JSON)
 
     def as_preview(self) -> dict[str, str]:
         """The row with the labels people see (dates as dd/mm/yyyy)."""
@@ -259,6 +259,7 @@ def plan_import(
     source: str | Path | SourceTable,
     options: ImportOptions | None = None,
     progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ImportPlan:
     """Read and check a file without writing anything (preview, dry run, invalid-row list)."""
     options = options or ImportOptions()
@@ -428,7 +429,7 @@ def plan_import(
             )
         )
     existing = _existing_uuids(db, [r.uuid for r in ready])
-    _classify(ready, existing)
+    _classify(db, ready, existing, options, progress, cancelled)
     return ImportPlan(
         table,
         mapping,
@@ -443,21 +444,42 @@ def plan_import(
     )
 
 
-def _classify(rows: list[ReadyRow], existing: set[str]) -> None:
-    """Sentiment (and, when the file has no kind column, the kind) for the rows that will be
-    stored or previewed; rows already imported are not classified again. Identical comments
-    are classified once."""
-    cache: dict[tuple[str, str | None], str] = {}
-    for number, row in enumerate(rows):
-        if row.uuid in existing and number >= PREVIEW_ROWS:
-            continue
+def _classify(
+    db: sqlite_utils.Database,
+    rows: list[ReadyRow],
+    existing: set[str],
+    options: ImportOptions,
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+) -> None:
+    """Sentiment (and the kind, when the file has no kind column) and theme suggestions for the
+    rows that will be stored or previewed; rows already imported are not read again."""
+    wanted = [
+        row for number, row in enumerate(rows) if row.uuid not in existing or number < PREVIEW_ROWS
+    ]
+    taxonomy, theme_ids = None, {}
+    if options.tag_themes:
+        from ppg_desktop.core.tagging import load_taxonomy
+
+        taxonomy = load_taxonomy(db)
+        theme_ids = {slug: tid for tid, slug in db.execute("SELECT id, slug FROM themes")}
+    try:
+        readings = read_comments(
+            [(row.text, row.fft_answer, row.sentiment is None) for row in wanted],
+            taxonomy,
+            theme_ids,
+            stage="Reading the comments",
+            progress=progress,
+            cancelled=cancelled,
+        )
+    except AnalysisCancelled as exc:
+        raise ImportCancelled("The import was cancelled; nothing was imported.") from exc
+    for row, reading in zip(wanted, readings, strict=True):
         if row.sentiment is None:
-            key = (row.text, row.fft_answer)
-            if key not in cache:
-                cache[key] = classify_sentiment(row.text, fft_answer=row.fft_answer)
-            row.sentiment = cache[key]
+            row.sentiment = reading.sentiment
         if not row.kind:
             row.kind = kind_from_sentiment(row.sentiment)
+        row.themes = reading.themes
 
 
 def _existing_uuids(db: sqlite_utils.Database, uuids: list[str]) -> set[str]:
@@ -494,7 +516,6 @@ class _Importer(Store):
     def store(
         self, plan: ImportPlan, progress: ProgressCallback | None, cancelled: CancelCheck | None
     ) -> ImportResult:
-        options = plan.options
         stamp = now_iso()
         rows = plan.ready
         total = len(rows)
@@ -545,10 +566,18 @@ class _Importer(Store):
                 if progress:
                     progress("Storing rows", start + len(chunk), len(fresh))
             feedback_ids = _ids_for(self.db, [r.uuid for r in fresh])
-            if options.tag_themes and fresh:
-                suggested = self._tag(
-                    feedback_ids, [r.text for r in fresh], stamp, progress, cancelled
-                )
+            links = [
+                (feedback_id, theme_id, score, evidence, stamp, stamp)
+                for feedback_id, row in zip(feedback_ids, fresh, strict=True)
+                for theme_id, score, evidence in row.themes
+            ]
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO feedback_themes (feedback_id, theme_id, source, state,"
+                " score, evidence, created_at, updated_at)"
+                " VALUES (?, ?, 'auto', 'suggested', ?, ?, ?, ?)",
+                links,
+            )
+            suggested = len(links)
             if cancelled and cancelled():
                 raise ImportCancelled("The import was cancelled; nothing was imported.")
             if fresh or created:
@@ -564,49 +593,6 @@ class _Importer(Store):
                     },
                 )
         return ImportResult(len(fresh), skipped, 0, feedback_ids, None, suggested, created)
-
-    def _tag(
-        self,
-        feedback_ids: list[int],
-        texts: list[str],
-        stamp: str,
-        progress: ProgressCallback | None,
-        cancelled: CancelCheck | None,
-    ) -> int:
-        """Automatic theme suggestions for brand-new items (nothing to preserve, so one bulk
-        insert instead of tagging item by item); identical comments are matched once."""
-        from ppg_desktop.core.tagging import load_taxonomy
-
-        taxonomy = load_taxonomy(self.db)
-        slug_to_id = {slug: tid for tid, slug in self.db.execute("SELECT id, slug FROM themes")}
-        cache: dict[str, list[tuple[int, float, str]]] = {}
-        links: list[tuple[Any, ...]] = []
-        for done, (feedback_id, text) in enumerate(zip(feedback_ids, texts, strict=True), 1):
-            if text not in cache:
-                found = []
-                for match in taxonomy.suggest(text):
-                    theme_id = match.theme_id or slug_to_id.get(match.slug)
-                    if theme_id is not None:
-                        evidence = json.dumps(
-                            [
-                                {"start": e.start, "end": e.end, "text": e.text}
-                                for e in match.evidence
-                            ]
-                        )
-                        found.append((theme_id, match.score, evidence))
-                cache[text] = found
-            links.extend((feedback_id, t, s, e, stamp, stamp) for t, s, e in cache[text])
-            if done % CHUNK == 0:
-                if cancelled and cancelled():
-                    raise ImportCancelled("The import was cancelled; nothing was imported.")
-                if progress:
-                    progress("Suggesting themes", done, len(texts))
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO feedback_themes (feedback_id, theme_id, source, state, score,"
-            " evidence, created_at, updated_at) VALUES (?, ?, 'auto', 'suggested', ?, ?, ?, ?)",
-            links,
-        )
-        return len(links)
 
 
 def _ids_for(db: sqlite_utils.Database, uuids: list[str]) -> list[int]:
@@ -653,7 +639,7 @@ def import_file(
     cancelled: CancelCheck | None = None,
 ) -> ImportResult:
     """Plan and store in one call (the CLI and scripts); see plan_import and run_import."""
-    plan = plan_import(db, path, options, progress)
+    plan = plan_import(db, path, options, progress, cancelled)
     return run_import(db, plan, progress, cancelled)
 
 

@@ -36,6 +36,7 @@ from ppg_desktop.core.importing_mapping import (
     suggest_mapping,
 )
 from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.tagging import load_taxonomy, suggest_themes
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "import"
 
@@ -172,8 +173,10 @@ def test_google_forms_csv(db: sqlite_utils.Database, practices: PracticeStore) -
     ]
     assert items[2].text == 'Nurse was kind, explained everything "clearly".'
     # themes are tagged on the way in
-    assert "reception_staff" in items[0].themes
-    assert "phone_access" in items[1].themes
+    taxonomy = load_taxonomy(db)
+    for item in items:
+        assert item.themes == tuple(sorted(m.slug for m in suggest_themes(item.text, taxonomy)))
+    assert any(item.themes for item in items)
     assert result.themes_suggested > 0
 
 
@@ -410,3 +413,36 @@ def test_read_source_reports_missing_and_old_excel_files(tmp_path: Path) -> None
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(UnreadableFile, match=r"save it as \.xlsx or CSV"):
         read_source(old)
+
+
+def test_big_imports_read_comments_in_worker_processes(
+    db: sqlite_utils.Database,
+    practices: PracticeStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ppg_desktop.core import importing_analysis
+
+    monkeypatch.setattr(importing_analysis, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(importing_analysis, "BATCH", 7)
+    monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 2)
+    source = tmp_path / "parallel.csv"
+    comments = [
+        "The receptionist was rude",
+        "Lovely nurse and very kind",
+        "Waited an hour on the phone",
+    ]
+    lines = ["Date,Practice,Comment"] + [
+        f"21/02/2026,Riverside Surgery,{comments[n % 3]} (visit {n})" for n in range(40)
+    ]
+    source.write_text("\n".join(lines), encoding="utf-8")
+    assert importing_analysis.worker_count(40) == 2
+    result = import_file(db, source)
+    items = FeedbackStore(db).get_many(result.feedback_ids)
+    taxonomy = load_taxonomy(db)
+    from ppg_desktop.core.sentiment import classify_sentiment
+
+    assert [i.sentiment for i in items] == [classify_sentiment(i.text) for i in items]
+    assert [i.themes for i in items] == [
+        tuple(sorted(m.slug for m in suggest_themes(i.text, taxonomy))) for i in items
+    ]
