@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -497,13 +498,18 @@ class Matcher:
         """
         spans = found.get(rule.phrase_ids[0], [])
         for phrase_id, window in zip(rule.phrase_ids[1:], rule.windows, strict=True):
+            others = found.get(phrase_id, [])
+            starts = [first for first, _ in others]  # in text order, so a window is a slice
+            reach = window + max((last - first for first, last in others), default=0) + 1
             joined = []
             for a_first, a_last in spans:
-                for b_first, b_last in found.get(phrase_id, ()):
+                low = bisect_left(starts, a_first - reach)
+                high = bisect_right(starts, a_last + window + 1)
+                for b_first, b_last in others[low:high]:
                     if tokens[a_first].sentence != tokens[b_first].sentence:
                         continue
                     gap = b_first - a_last - 1 if b_first > a_last else a_first - b_last - 1
                     if 0 <= gap <= window:
                         joined.append((min(a_first, b_first), max(a_last, b_last)))
-            spans = joined
+            spans = sorted(set(joined))
         return spans
