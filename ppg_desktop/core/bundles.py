@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ppg_desktop.core.bundles_surveys import SURVEY_SCHEMA, survey_rows
 from ppg_desktop.core.clock import now_iso
 from ppg_desktop.core.errors import PPGError
 from ppg_desktop.core.settings_store import SettingsStore
@@ -45,7 +46,8 @@ CREATE TABLE themes (slug TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE feedback (uuid TEXT PRIMARY KEY, practice_uuid TEXT NOT NULL,
     received_on TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
-    sentiment TEXT, status TEXT NOT NULL, entered_by_uuid TEXT, created_at TEXT NOT NULL,
+    sentiment TEXT, status TEXT NOT NULL, entered_by_uuid TEXT, survey_response_uuid TEXT,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL, deleted_at TEXT);
 CREATE TABLE feedback_themes (feedback_uuid TEXT NOT NULL, theme_slug TEXT NOT NULL,
     source TEXT NOT NULL, state TEXT NOT NULL, score REAL, evidence TEXT NOT NULL,
@@ -99,6 +101,8 @@ class MergeReport:
             "themes": "Themes",
             "practices": "Practices",
             "users": "Users",
+            "surveys": "Surveys",
+            "survey_responses": "Survey responses",
         }
         for name, label in labels.items():
             t = self.tables.get(name)
@@ -182,6 +186,7 @@ class _Exporter(Store):
             return f"{alias}.updated_at > ?" if since else "1 = 1"
 
         params = [since] if since else []
+        surveys = survey_rows(self.db, lambda db, sql, p: self._rows(sql, p), since)
         return {
             "practices": self._rows(
                 "SELECT uuid, name, ods_code, active, created_at, updated_at"
@@ -196,11 +201,14 @@ class _Exporter(Store):
                 " t.updated_at FROM themes t LEFT JOIN themes p ON p.id = t.parent_id"
                 " LEFT JOIN themes m ON m.id = t.merged_into_id ORDER BY t.id"
             ),
+            **surveys,
             "feedback": self._rows(
                 "SELECT f.uuid, p.uuid AS practice_uuid, f.received_on, f.channel, f.kind,"
-                " f.text, f.sentiment, f.status, u.uuid AS entered_by_uuid, f.created_at,"
-                " f.updated_at, f.deleted_at FROM feedback f JOIN practices p"
-                " ON p.id = f.practice_id LEFT JOIN users u ON u.id = f.entered_by"
+                " f.text, f.sentiment, f.status, u.uuid AS entered_by_uuid,"
+                " r.uuid AS survey_response_uuid, f.created_at, f.updated_at, f.deleted_at"
+                " FROM feedback f JOIN practices p ON p.id = f.practice_id"
+                " LEFT JOIN users u ON u.id = f.entered_by"
+                " LEFT JOIN survey_responses r ON r.id = f.survey_response_id"
                 f" WHERE {newer('f')} ORDER BY f.id",
                 params,
             ),
@@ -255,7 +263,7 @@ def export_bundle(
     bundle = connect_bundle(partial, passphrase)
     try:
         with bundle.atomic():
-            for statement in BUNDLE_SCHEMA.strip().split(";"):
+            for statement in (BUNDLE_SCHEMA + SURVEY_SCHEMA).strip().split(";"):
                 if statement.strip():
                     bundle.execute(statement)
             for table, items in rows.items():

@@ -21,6 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from ppg_desktop.core.bundles import BundleProblem, MergeReport
+from ppg_desktop.core.bundles_surveys import SurveyMerging
 from ppg_desktop.core.store_base import Store
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -86,7 +87,7 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> li
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-class Merger(Store):
+class Merger(SurveyMerging, Store):
     """Applies one bundle to the database (all of it in one transaction)."""
 
     def merge(
@@ -105,6 +106,7 @@ class Merger(Store):
             ("practices", self._practices),
             ("users", self._users),
             ("themes", self._themes),
+            ("surveys", self._surveys),
             ("feedback", self._feedback),
             ("feedback_themes", self._links),
         ]
@@ -362,12 +364,13 @@ class Merger(Store):
                     item["status"],
                     item["updated_at"],
                     item["deleted_at"],
+                    self.response_ids.get(item.get("survey_response_uuid") or ""),
                 ]
                 if action == "insert":
                     cursor = self.db.execute(
                         "INSERT INTO feedback (practice_id, received_on, channel, kind, text,"
-                        " sentiment, status, updated_at, deleted_at, uuid, entered_by,"
-                        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " sentiment, status, updated_at, deleted_at, survey_response_id, uuid,"
+                        " entered_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             *values,
                             item["uuid"],
@@ -383,7 +386,8 @@ class Merger(Store):
                     self.db.execute(
                         "UPDATE feedback SET practice_id = ?, received_on = ?, channel = ?,"
                         " kind = ?, text = ?, sentiment = ?, status = ?, updated_at = ?,"
-                        " deleted_at = ? WHERE id = ?",
+                        " deleted_at = ?, survey_response_id = COALESCE(?, survey_response_id)"
+                        " WHERE id = ?",
                         [*values, current["id"]],
                     )
             if self.progress:

@@ -299,7 +299,11 @@ class PreviewPage(QWizardPage):
 
         def work(db: Any, control: JobControl) -> ImportPlan:
             return plan_import(
-                db, table, options, lambda stage, done, total: control.report(done, total, stage)
+                db,
+                table,
+                options,
+                lambda stage, done, total: control.report(done, total, stage),
+                lambda: control.cancelled,
             )
 
         self.job = run_job(

@@ -311,3 +311,37 @@ def test_merging_in_any_order_reaches_the_same_database(
         results.append(snapshot)
         chair.close()
     assert all(r == results[0] for r in results[1:])
+
+
+def test_surveys_and_responses_travel_with_their_feedback(
+    chair: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    from ppg_desktop.core.survey_store import SurveyStore
+
+    laptop = _clone(chair, tmp_path / "laptop.db")
+    store = SurveyStore(laptop)
+    survey = store.create_from_template("fft")
+    fft, reason = survey.questions
+    store.add_response(
+        survey.id,
+        {fft.id: "Poor", reason.id: "Could not get through by phone"},
+        practice_id=1,
+        collected_on=dt.date(2026, 3, 2),
+    )
+    export_bundle(laptop, tmp_path / "b.ppgbundle")
+    report = merge_bundle(chair, tmp_path / "b.ppgbundle")
+    assert (report.table("surveys").added, report.table("survey_responses").added) == (1, 1)
+
+    chair_survey_id = chair.execute(
+        "SELECT id FROM surveys WHERE uuid = ?", [survey.uuid]
+    ).fetchone()[0]
+    merged = SurveyStore(chair).get(chair_survey_id)
+    assert [(q.uuid, q.text) for q in merged.questions] == [
+        (q.uuid, q.text) for q in survey.questions
+    ]
+    (response,) = SurveyStore(chair).list_responses(chair_survey_id)
+    item = FeedbackStore(chair).list()[0]
+    assert item.text == "Could not get through by phone"
+    assert item.survey_response_id == response.id
+    again = merge_bundle(chair, tmp_path / "b.ppgbundle")
+    assert (again.added, again.updated) == (0, 0)
