@@ -42,6 +42,11 @@ def _theme(row: dict[str, Any]) -> Theme:
     )
 
 
+def _union(first: list[Any], second: list[Any]) -> list[Any]:
+    """The first list, then what the second adds (order kept, no repeats)."""
+    return first + [item for item in second if item not in first]
+
+
 def _evidence(raw: str | None) -> list[Evidence]:
     return [
         Evidence(int(e["start"]), int(e["end"]), str(e["text"])) for e in json.loads(raw or "[]")
@@ -239,11 +244,17 @@ class ThemeStore(Store):
                 [target_id, source_id, target_id],
             )
             self.db.execute("DELETE FROM action_themes WHERE theme_id = ?", [source_id])
-            combined = target.keywords + [k for k in source.keywords if k not in target.keywords]
+            combined = _union(target.keywords, source.keywords)
+            rules = dict(target.rules)
+            for key, values in source.rules.items():
+                if isinstance(values, list) and isinstance(rules.get(key, []), list):
+                    rules[key] = _union(rules.get(key, []), values)
+                else:
+                    rules.setdefault(key, values)
             stamp = now_iso()
             self.db.execute(
-                "UPDATE themes SET keywords = ?, updated_at = ? WHERE id = ?",
-                [json.dumps(combined), stamp, target_id],
+                "UPDATE themes SET keywords = ?, rules = ?, updated_at = ? WHERE id = ?",
+                [json.dumps(combined), json.dumps(rules), stamp, target_id],
             )
             self.db.execute(
                 "UPDATE themes SET archived = 1, merged_into_id = ?, updated_at = ? WHERE id = ?",

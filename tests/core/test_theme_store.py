@@ -113,6 +113,19 @@ def test_merge_moves_links_and_keywords(
     assert FeedbackStore(db).count(FeedbackFilter(theme_slugs=["phone_access"])) == 3
 
 
+def test_merge_combines_rules(store: ThemeStore) -> None:
+    source = store.create(
+        "Phones", "responsive", rules={"strong": ["phone tree"], "exclude": ["phone number"]}
+    )
+    target = store.get_by_slug("phone_access")
+    before = target.rules
+    store.merge(source.id, target.id)
+    after = store.get(target.id).rules
+    assert "phone tree" in after["strong"]
+    assert after["strong"][: len(before["strong"])] == before["strong"]
+    assert after["exclude"].count("phone number") == 1
+
+
 def test_merge_into_itself_is_refused(store: ThemeStore) -> None:
     phone = store.get_by_slug("phone_access")
     with pytest.raises(ValidationError):
