@@ -20,18 +20,7 @@ import sqlite_utils
 
 from ppg_desktop.core.clock import today, uk_date
 from ppg_desktop.core.errors import ValidationError
-from ppg_desktop.core.importing import (
-    CHUNK,
-    AmbiguousDates,
-    CancelCheck,
-    ImportCancelled,
-    ImportProblem,
-    InvalidRow,
-    InvalidRows,
-    ProgressCallback,
-    cell_text,
-    practices_by_name,
-)
+from ppg_desktop.core.importing import cell_text, practices_by_name
 from ppg_desktop.core.importing_detect import (
     DateProblem,
     SourceTable,
@@ -40,6 +29,16 @@ from ppg_desktop.core.importing_detect import (
     read_source,
 )
 from ppg_desktop.core.importing_mapping import IGNORE, normalise_heading, suggest_field
+from ppg_desktop.core.importing_types import (
+    CHUNK,
+    AmbiguousDates,
+    CancelCheck,
+    ImportCancelled,
+    ImportProblem,
+    InvalidRow,
+    InvalidRows,
+    ProgressCallback,
+)
 from ppg_desktop.core.survey_models import Survey
 from ppg_desktop.core.survey_store import SurveyStore
 
