@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -173,6 +174,19 @@ class MappingPage(QWizardPage):
         saved_row.addWidget(QLabel("Saved mappings:"))
         saved_row.addWidget(self.saved, 1)
         saved_row.addWidget(save)
+        self.sheet = QComboBox()
+        self.sheet.setAccessibleName("Worksheet")
+        self.header_row = QSpinBox()
+        self.header_row.setAccessibleName("Row with the column headings")
+        self.header_row.setRange(1, 1000)
+        reread = QPushButton("Read again")
+        reread.clicked.connect(self.read_again)
+        source_row = QHBoxLayout()
+        source_row.addWidget(QLabel("Sheet:"))
+        source_row.addWidget(self.sheet, 1)
+        source_row.addWidget(QLabel("Headings on row:"))
+        source_row.addWidget(self.header_row)
+        source_row.addWidget(reread)
         self.form_holder = QWidget()
         self.form = QFormLayout(self.form_holder)
         self.date_order = QComboBox()
@@ -190,6 +204,7 @@ class MappingPage(QWizardPage):
         options.addRow("", self.create_practices)
         layout = QVBoxLayout(self)
         layout.addWidget(self.detected)
+        layout.addLayout(source_row)
         layout.addLayout(saved_row)
         layout.addWidget(self.form_holder)
         layout.addLayout(options)
@@ -201,6 +216,11 @@ class MappingPage(QWizardPage):
         table = self.owner.table
         assert table is not None
         self.detected.setText(f"Found {table.describe()}.")
+        self.sheet.clear()
+        self.sheet.addItems(table.sheets)
+        self.sheet.setCurrentText(table.sheet)
+        self.sheet.setEnabled(len(table.sheets) > 1)
+        self.header_row.setValue(table.header_row)
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos = {}
@@ -223,6 +243,21 @@ class MappingPage(QWizardPage):
         self.practice.addItem("(the file says)", None)
         for practice in PracticeStore(self.owner.ctx.db).list(active_only=True):
             self.practice.addItem(practice.name, practice.name)
+
+    def read_again(self) -> None:
+        """Re-read the file with the sheet and heading row the user chose."""
+        table = self.owner.table
+        assert table is not None
+        try:
+            self.owner.table = read_source(
+                table.path,
+                sheet=self.sheet.currentText() or None,
+                header_row=self.header_row.value(),
+            )
+        except PPGError as exc:
+            show_problem(self, "The file cannot be read that way", str(exc))
+            return
+        self.initializePage()
 
     def apply(self, mapping: dict[str, str]) -> None:
         """Set every chooser from a mapping (columns it does not mention are not imported)."""

@@ -111,3 +111,29 @@ def test_saved_mapping_is_applied_and_unreadable_file_reported(
     other.next()
     assert other.currentPage() is other.file_page
     assert "There is no file" in other.file_page.problem.text()
+
+
+def test_sheet_and_heading_row_can_be_changed(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    first.title = "Notes"
+    first.append(["Nothing to import here"])
+    log = workbook.create_sheet("Log")
+    log.append(["Feedback log"])
+    log.append(["Date", "Practice", "Comment"])
+    log.append(["21/03/2026", "Riverside Surgery", "Slow phones"])
+    path = tmp_path / "book.xlsx"
+    workbook.save(path)
+    wizard = _wizard(qtbot, ctx, path)
+    page = wizard.mapping_page
+    assert page.sheet.isEnabled() and page.sheet.currentText() == "Notes"
+    page.sheet.setCurrentText("Log")
+    page.header_row.setValue(2)
+    page.read_again()
+    assert wizard.table is not None and wizard.table.headers == ["Date", "Practice", "Comment"]
+    assert page.mapping() == {"Date": "received_on", "Practice": "practice", "Comment": "text"}
