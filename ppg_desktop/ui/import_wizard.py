@@ -47,6 +47,7 @@ from ppg_desktop.core.importing_mapping import (
     saved_mappings,
     suggest_mapping,
 )
+from ppg_desktop.core.models import CHANNEL_LABELS
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.messages import show_problem
@@ -195,12 +196,18 @@ class MappingPage(QWizardPage):
             self.date_order.addItem(label, value)
         self.practice = QComboBox()
         self.practice.setAccessibleName("Practice for every row")
+        self.channel = QComboBox()
+        self.channel.setAccessibleName("How the feedback was given, when the file does not say")
+        self.channel.addItem("Survey if the file has FFT answers, otherwise Other", None)
+        for code, label in CHANNEL_LABELS.items():
+            self.channel.addItem(label, code)
         self.create_practices = QCheckBox(
             "Add practices named in the file that are not in the list yet"
         )
         options = QFormLayout()
         options.addRow("Dates:", self.date_order)
         options.addRow("If there is no practice column:", self.practice)
+        options.addRow("If the file does not say how it was given:", self.channel)
         options.addRow("", self.create_practices)
         layout = QVBoxLayout(self)
         layout.addWidget(self.detected)
@@ -293,6 +300,7 @@ class MappingPage(QWizardPage):
             date_order=self.date_order.currentData(),
             create_practices=self.create_practices.isChecked(),
             practice=self.practice.currentData(),
+            default_channel=self.channel.currentData(),
             actor=self.owner.ctx.actor,
         )
 

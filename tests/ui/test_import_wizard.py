@@ -63,9 +63,11 @@ def test_invalid_rows_block_the_import_until_skipping_is_chosen(
     source = tmp_path / "broken.csv"
     source.write_bytes((DATA / "blank_lines_broken_row.csv").read_bytes())
     wizard = _wizard(qtbot, ctx, source)
+    wizard.mapping_page.channel.setCurrentIndex(wizard.mapping_page.channel.findData("letter"))
     wizard.next()
     assert wait_for_jobs()
     page = wizard.preview_page
+    assert page.preview.data(page.preview.index(0, 4)) == "Letter"
     assert page.invalid.rowCount() == 4
     assert page.invalid.data(page.invalid.index(0, 0)) == "5"
     assert not page.isComplete()
