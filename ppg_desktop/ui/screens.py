@@ -44,6 +44,7 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("meetings", "Meetings", lazy("meetings_screen", "MeetingsScreen")),
     ScreenSpec("reports", "Reports", lazy("reports_screen", "ReportsScreen"), "reports"),
     ScreenSpec("surveys", "Surveys", lazy("surveys_screen", "SurveysScreen")),
+    ScreenSpec("themes", "Themes", lazy("themes_screen", "ThemesScreen"), "chair"),
 ]
 
 

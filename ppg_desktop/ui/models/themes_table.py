@@ -1,0 +1,100 @@
+"""The themes list as a Qt table model over `ThemeStore.list` and `ThemeStore.usage_counts`.
+
+A PPG has a few dozen themes, so the whole list is held. An archived theme says so in words
+("Archived", or "Merged into …") and in italics, never by colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from ppg_desktop.core.models import CQC_LABELS, Theme
+
+COLUMNS = ("Theme", "CQC key question", "Feedback items", "Status")
+NAME_COLUMN, CQC_COLUMN, COUNT_COLUMN, STATUS_COLUMN = 0, 1, 2, 3
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ThemesTableModel(QAbstractTableModel):
+    """Rows of themes with how many feedback items each is on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.themes: list[Theme] = []
+        self.counts: dict[int, int] = {}
+        self.names: dict[int, str] = {}
+
+    def set_themes(
+        self,
+        themes: Sequence[Theme],
+        counts: Mapping[int, int],
+        names: Mapping[int, str] | None = None,
+    ) -> None:
+        """Show a new list; `names` (id -> name, archived included) words 'Merged into …'."""
+        self.beginResetModel()
+        self.themes = list(themes)
+        self.counts = dict(counts)
+        self.names = dict(names or {t.id: t.name for t in themes})
+        self.endResetModel()
+
+    def theme(self, row: int) -> Theme | None:
+        return self.themes[row] if 0 <= row < len(self.themes) else None
+
+    def row_of(self, theme_id: int) -> int:
+        return next((i for i, t in enumerate(self.themes) if t.id == theme_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
+        return 0 if parent.isValid() else len(self.themes)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def status_text(self, theme: Theme) -> str:
+        """'In use', 'Archived' or 'Merged into Phone access'."""
+        if theme.merged_into_id is not None:
+            return f"Merged into {self.names.get(theme.merged_into_id, 'another theme')}"
+        return "Archived" if theme.archived else "In use"
+
+    def cell_text(self, theme: Theme, column: int) -> str:
+        """What a cell says in words."""
+        if column == NAME_COLUMN:
+            return theme.name
+        if column == CQC_COLUMN:
+            return CQC_LABELS.get(theme.cqc_key_question, theme.cqc_key_question)
+        if column == COUNT_COLUMN:
+            return f"{self.counts.get(theme.id, 0):,}"
+        return self.status_text(theme)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        theme = self.theme(index.row()) if index.isValid() else None
+        if theme is None:
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = self.cell_text(theme, column)
+            if role == Qt.ItemDataRole.AccessibleTextRole and column == COUNT_COLUMN:
+                return f"{text} feedback items"
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole and column == NAME_COLUMN and theme.description:
+            return theme.description
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and theme.archived:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.UserRole:
+            return theme.id
+        return None
