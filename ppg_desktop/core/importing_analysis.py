@@ -8,11 +8,14 @@ Identical comments are read once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,11 +70,83 @@ def _read_batch(items: Sequence[tuple[str, str | None, bool]]) -> list[Reading]:
     return [_read(text, fft, want) for text, fft, want in items]
 
 
+_frozen_app_ready = False
+
+
+def allow_workers_in_frozen_app() -> None:
+    """Call once at start-up of a packaged (PyInstaller) app, right after
+    `multiprocessing.freeze_support()`; until then a frozen app reads comments in-process,
+    because without freeze_support a worker would start a second copy of the app."""
+    global _frozen_app_ready
+    _frozen_app_ready = True
+
+
 def worker_count(items: int) -> int:
     """How many processes to use for this many comments (1 means: stay in this process)."""
     if items < PARALLEL_FROM or os.environ.get("PPG_DESK_NO_WORKERS") == "1":
         return 1
+    if getattr(sys, "frozen", False) and not _frozen_app_ready:
+        return 1
     return max(1, min(MAX_WORKERS, (os.cpu_count() or 1)))
+
+
+def _read_in_process(
+    batches: list[list[tuple[str, str | None, bool]]],
+    taxonomy: Any,
+    theme_ids: dict[str, int],
+    results: dict[Any, Reading],
+    total: int,
+    stage: str,
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+) -> None:
+    _start_worker(taxonomy, theme_ids)
+    try:
+        done = len(results)
+        for batch in batches:
+            if cancelled and cancelled():
+                raise AnalysisCancelled()
+            results.update(zip(batch, _read_batch(batch), strict=True))
+            done += len(batch)
+            if progress:
+                progress(stage, done, total)
+    finally:
+        _start_worker(None, {})
+
+
+def _read_in_workers(
+    batches: list[list[tuple[str, str | None, bool]]],
+    taxonomy: Any,
+    theme_ids: dict[str, int],
+    results: dict[Any, Reading],
+    workers: int,
+    total: int,
+    stage: str,
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+) -> None:
+    # "spawn" everywhere: forking a process that runs Qt threads is not safe
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(taxonomy, theme_ids),
+    ) as pool:
+        pending: dict[Future[list[Reading]], list[tuple[str, str | None, bool]]] = {
+            pool.submit(_read_batch, batch): batch for batch in batches
+        }
+        while pending:
+            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if cancelled and cancelled():
+                for future in pending:
+                    future.cancel()
+                raise AnalysisCancelled()
+            for future in finished:
+                batch = pending.pop(future)
+                results.update(zip(batch, future.result(), strict=True))
+                if progress:
+                    progress(stage, len(results), total)
 
 
 def read_comments(
@@ -91,40 +166,21 @@ def read_comments(
     batches = [unique[i : i + BATCH] for i in range(0, len(unique), BATCH)]
     results: dict[tuple[str, str | None, bool], Reading] = {}
     workers = worker_count(len(unique))
-    if workers == 1:
-        _start_worker(taxonomy, theme_ids)
-        try:
-            for number, batch in enumerate(batches, start=1):
-                if cancelled and cancelled():
-                    raise AnalysisCancelled()
-                results.update(zip(batch, _read_batch(batch), strict=True))
-                if progress:
-                    progress(stage, min(number * BATCH, len(unique)), len(unique))
-        finally:
-            _start_worker(None, {})
-    else:
-        # "spawn" everywhere: forking a process that runs Qt threads is not safe
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(taxonomy, theme_ids),
-        ) as pool:
-            pending: dict[Future[list[Reading]], list[tuple[str, str | None, bool]]] = {
-                pool.submit(_read_batch, batch): batch for batch in batches
-            }
-            done_count = 0
-            while pending:
-                finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                if cancelled and cancelled():
-                    for future in pending:
-                        future.cancel()
-                    raise AnalysisCancelled()
-                for future in finished:
-                    batch = pending.pop(future)
-                    results.update(zip(batch, future.result(), strict=True))
-                    done_count += len(batch)
-                    if progress:
-                        progress(stage, done_count, len(unique))
+    if workers > 1:
+        # a worker that cannot start (e.g. a script without a __main__ guard) breaks the pool:
+        # whatever was not read there is read here instead
+        with contextlib.suppress(BrokenProcessPool):
+            _read_in_workers(
+                batches,
+                taxonomy,
+                theme_ids,
+                results,
+                workers,
+                len(unique),
+                stage,
+                progress,
+                cancelled,
+            )
+    left = [batch for batch in batches if batch[0] not in results]
+    _read_in_process(left, taxonomy, theme_ids, results, len(unique), stage, progress, cancelled)
     return [results[item] for item in items]

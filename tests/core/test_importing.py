@@ -446,3 +446,32 @@ def test_big_imports_read_comments_in_worker_processes(
     assert [i.themes for i in items] == [
         tuple(sorted(m.slug for m in suggest_themes(i.text, taxonomy))) for i in items
     ]
+
+
+def test_reading_falls_back_in_process_when_workers_cannot_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ppg_desktop.core import importing_analysis
+
+    def broken(*args: object) -> None:
+        raise BrokenProcessPool("worker died")
+
+    monkeypatch.setattr(importing_analysis, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(importing_analysis, "_read_in_workers", broken)
+    monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 4)
+    readings = importing_analysis.read_comments(
+        [("Rude receptionist", None, True), ("Lovely nurse", None, True)], None, {}
+    )
+    from ppg_desktop.core.sentiment import classify_sentiment
+
+    assert [r.sentiment for r in readings] == [
+        classify_sentiment("Rude receptionist"),
+        classify_sentiment("Lovely nurse"),
+    ]
+    monkeypatch.setattr(importing_analysis.sys, "frozen", True, raising=False)
+    monkeypatch.setattr(importing_analysis, "_frozen_app_ready", False)
+    assert importing_analysis.worker_count(10_000) == 1
+    importing_analysis.allow_workers_in_frozen_app()
+    assert importing_analysis.worker_count(10_000) == 4
