@@ -82,3 +82,29 @@ def test_export_and_merge_from_the_ui(qtbot: QtBot, ctx: AppContext, tmp_path: P
     assert wait_for_jobs()
     assert [f.text for f in FeedbackStore(ctx.db).list()] == ["Phone queue too long"]
     assert "feedback" in changed
+
+
+def test_restore_replaces_the_open_database_and_reopens_it(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from ppg_desktop.ui import backup_dialogs
+
+    good = backup_now(ctx.db, to_dir=tmp_path / "backups", now=dt.datetime(2026, 3, 1, 9, 0))
+    PracticeStore(ctx.db).create("Added after the backup")
+
+    def choose_first(dialog: RestoreDialog) -> int:
+        dialog.view.selectRow(0)
+        dialog.check_and_accept()
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(RestoreDialog, "exec", choose_first)
+    monkeypatch.setattr(backup_dialogs, "ask_yes_no", lambda *args, **kwargs: True)
+    changed: list[str] = []
+    ctx.data_changed.connect(changed.append)
+    result = backup_dialogs.open_restore_dialog(ctx)
+    assert result is not None and result.restored_from == good.path
+    assert [p.name for p in PracticeStore(ctx.db).list()] == ["Riverside Surgery"]
+    assert result.safety_copy is not None and result.safety_copy.exists()
+    assert {"feedback", "practices", "settings"} <= set(changed)
