@@ -93,6 +93,8 @@ def test_detect_delimiter(text: str, expected: str) -> None:
         ("13/03/2026 14:05", "dmy", dt.date(2026, 3, 13)),
         ("03/03/2026 09:15:02", "dmy", dt.date(2026, 3, 3)),
         ("3/14/26 10:03:12 PM", "mdy", dt.date(2026, 3, 14)),
+        ("2026/03/03 9:15:02 am GMT", "dmy", dt.date(2026, 3, 3)),
+        ("3-Mar-2026", "dmy", dt.date(2026, 3, 3)),
         (dt.datetime(2026, 1, 2, 9, 0), "dmy", dt.date(2026, 1, 2)),
     ],
 )
@@ -475,3 +477,17 @@ def test_reading_falls_back_in_process_when_workers_cannot_start(
     assert importing_analysis.worker_count(10_000) == 1
     importing_analysis.allow_workers_in_frozen_app()
     assert importing_analysis.worker_count(10_000) == 4
+
+
+def test_row_numbers_count_lines_inside_quoted_comments(
+    db: sqlite_utils.Database, practices: PracticeStore, tmp_path: Path
+) -> None:
+    source = tmp_path / "multiline.csv"
+    source.write_text(
+        'Date,Practice,Comment\n21/02/2026,Riverside Surgery,"First line\n'
+        'second line"\n\n30/02/2026,Riverside Surgery,Bad date\n',
+        encoding="utf-8",
+    )
+    plan = plan_import(db, source)
+    assert plan.ready[0].text == "First line\nsecond line"
+    assert plan.invalid == [InvalidRow(5, "Date", "'30/02/2026' is not a real date.")]
