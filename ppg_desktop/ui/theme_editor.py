@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -100,7 +101,7 @@ class KeywordList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(KEYWORD_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(CHECK_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(160)
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
         self.table.itemChanged.connect(self._item_changed)
 
         self.new_keyword = QLineEdit()
@@ -111,7 +112,7 @@ class KeywordList(QWidget):
         self.add_button = QPushButton("Add &keyword")
         self.add_button.setAccessibleName("Add the keyword typed")
         self.add_button.clicked.connect(self.add_typed)
-        self.remove_button = QPushButton("Remo&ve selected")
+        self.remove_button = QPushButton("Remove se&lected")
         self.remove_button.setAccessibleName("Remove the selected keywords")
         self.remove_button.clicked.connect(self.remove_selected)
         self.new_problem = error_label("New keyword")
@@ -268,12 +269,12 @@ class ThemeEditor(QWidget):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for label, widget in (
-            ("&Name", self.name),
+            ("Na&me", self.name),
             ("Descr&iption", self.description),
             ("C&QC key question", self.cqc),
             ("Key&words", self.keywords),
         ):
-            field_name = {"&Name": "Theme name", "Key&words": "Keywords"}.get(
+            field_name = {"Na&me": "Theme name", "Key&words": "Keywords"}.get(
                 label, label.replace("&", "")
             )
             column = QVBoxLayout()
@@ -289,9 +290,9 @@ class ThemeEditor(QWidget):
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.setAccessibleName("Save changes to this theme")
         self.save_button.clicked.connect(self.save)
-        self.merge_button = QPushButton("&Merge into…")
+        self.merge_button = QPushButton("Merge in&to…")
         self.merge_button.setAccessibleName("Merge this theme into another theme")
-        self.archive_button = QPushButton("Arc&hive")
+        self.archive_button = QPushButton("Archi&ve")
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.state_label.setAccessibleName("Save state")
@@ -302,24 +303,22 @@ class ThemeEditor(QWidget):
         self.sample.setPlaceholderText(
             "Type or paste a comment, e.g. “I was on hold for 50 minutes”"
         )
-        self.sample.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 16)
-        self.try_result = QLabel()
-        self.try_result.setWordWrap(True)
-        self.try_result.setTextFormat(Qt.TextFormat.RichText)
+        self.sample.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 16)
+        self.try_result = QTextBrowser()
         self.try_result.setAccessibleName("Try it result")
-        self.try_result.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.try_result.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        try_box = QGroupBox("Try it")
+        self.try_result.setOpenLinks(False)
+        self.try_result.setTabChangesFocus(True)
+        self.try_result.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.try_html = ""
+        # The screen places this box (beside the list, where it stays in view while editing).
+        self.try_box = try_box = QGroupBox("Try it")
         try_layout = QVBoxLayout(try_box)
-        try_caption = QLabel("&Sample comment (uses the keywords above, even before you save):")
+        try_caption = QLabel("Sample c&omment (keywords count as typed, before you save):")
         try_caption.setWordWrap(True)
         try_caption.setBuddy(self.sample)
         try_layout.addWidget(try_caption)
         try_layout.addWidget(self.sample)
-        try_layout.addWidget(self.try_result)
+        try_layout.addWidget(self.try_result, 1)
         self._try_timer = QTimer(self)
         self._try_timer.setSingleShot(True)
         self._try_timer.setInterval(TRY_DELAY_MS)
@@ -334,9 +333,6 @@ class ThemeEditor(QWidget):
         buttons.addWidget(self.merge_button)
         buttons.addWidget(self.archive_button)
         buttons.addStretch(1)
-        inner_layout.addLayout(buttons)
-        inner_layout.addWidget(self.state_label)
-        inner_layout.addWidget(try_box)
         inner_layout.addWidget(self.help)
         inner_layout.addStretch(1)
         scroll = QScrollArea()
@@ -344,7 +340,10 @@ class ThemeEditor(QWidget):
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
+        # Save, Merge and Archive stay in view below the scrolling form, whatever the text size.
+        outer.addWidget(self.state_label)
+        outer.addLayout(buttons)
 
         self.name.textChanged.connect(self._changed)
         self.description.textChanged.connect(self._changed)
@@ -378,9 +377,8 @@ class ThemeEditor(QWidget):
         if theme is None:
             self.heading.setText("Choose a theme in the list, or press New theme.")
         else:
-            archived = " (archived)" if theme.archived else ""
-            self.heading.setText(f"{theme.name}{archived}")
-        self.archive_button.setText("Unarc&hive" if theme and theme.archived else "Arc&hive")
+            self.heading.setText(f"{theme.name}{self._archived_words(theme)}")
+        self.archive_button.setText("Unarchi&ve" if theme and theme.archived else "Archi&ve")
         self.archive_button.setAccessibleName(
             "Bring this theme back into use" if theme and theme.archived else "Archive this theme"
         )
@@ -398,6 +396,16 @@ class ThemeEditor(QWidget):
         self.merge_button.setEnabled(False)
         self.archive_button.setEnabled(False)
         self.name.setFocus()
+
+    def _archived_words(self, theme: Theme) -> str:
+        """' (archived)' or ' (archived: merged into Phone access)' for the heading."""
+        if theme.merged_into_id is not None:
+            try:
+                target = ThemeStore(self.ctx.db).get(theme.merged_into_id).name
+            except NotFoundError:
+                target = "another theme"
+            return f" (archived: merged into {target})"
+        return " (archived)" if theme.archived else ""
 
     @staticmethod
     def _rules_words(theme: Theme | None) -> str:
@@ -467,7 +475,7 @@ class ThemeEditor(QWidget):
         edited = self.edited_theme()
         if not text.strip():
             self.last_matches = []
-            self.try_result.setText("Type a comment above to see which themes it would be given.")
+            self._show_try("Type a comment above to see which themes it would be given.")
             return []
         themes = self._others + ([edited] if edited is not None else [])
         matches = Taxonomy(themes).suggest(text)
@@ -481,8 +489,9 @@ class ThemeEditor(QWidget):
         elif this is not None:
             lines.append(
                 f"<b>✓ Yes: “{name}” would be suggested.</b> "
-                f"Words found: {html.escape(_quoted(this.evidence))} (highlighted below)."
+                f"Words found: {html.escape(_quoted(this.evidence))}, highlighted here:"
             )
+            lines.append(highlighted_html(text, this.evidence))
         else:
             lines.append(f"<b>✗ No: “{name}” would not be suggested</b> for this comment.")
         if others:
@@ -492,10 +501,12 @@ class ThemeEditor(QWidget):
             lines.append(f"Other themes suggested: {found}.")
         else:
             lines.append("No other themes would be suggested.")
-        if this is not None:
-            lines.append(highlighted_html(text, this.evidence))
-        self.try_result.setText("<br><br>".join(lines))
+        self._show_try("<br><br>".join(lines))
         return matches
+
+    def _show_try(self, html_text: str) -> None:
+        self.try_html = html_text
+        self.try_result.setHtml(html_text)
 
     # --- saving ----------------------------------------------------------------------------------
     def has_unsaved_changes(self) -> bool:

@@ -83,7 +83,7 @@ def test_new_theme_keywords_are_tried_before_and_after_saving(
 
     this = next(m for m in matches if m.slug == EDITING_SLUG)
     assert [e.text for e in this.evidence] == ["bollards"]
-    shown = editor.try_result.text()
+    shown = editor.try_html
     assert "✓ Yes: “Car parking” would be suggested" in shown
     assert "<u>bollards</u>" in shown
 
@@ -95,7 +95,7 @@ def test_new_theme_keywords_are_tried_before_and_after_saving(
 
     editor.sample.setPlainText("The car was fine, thank you.")
     editor.try_sample()
-    assert "✗ No: “Car parking” would not be suggested" in editor.try_result.text()
+    assert "✗ No: “Car parking” would not be suggested" in editor.try_html
 
 
 def test_try_it_names_the_other_themes_suggested(
@@ -107,7 +107,7 @@ def test_try_it_names_the_other_themes_suggested(
     matches = screen.editor.try_sample()
     assert EDITING_SLUG in [m.slug for m in matches]
     assert "prescriptions" in [m.slug for m in matches]
-    assert "Other themes suggested: Prescriptions" in screen.editor.try_result.text()
+    assert "Other themes suggested: Prescriptions" in screen.editor.try_html
 
 
 def test_a_bad_keyword_shows_its_problem_and_is_not_saved(

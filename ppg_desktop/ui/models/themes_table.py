@@ -14,7 +14,13 @@ from PySide6.QtGui import QFont
 
 from ppg_desktop.core.models import CQC_LABELS, Theme
 
-COLUMNS = ("Theme", "CQC key question", "Feedback items", "Status")
+COLUMNS = ("Theme", "CQC", "Items", "Status")
+HEADER_TIPS = (
+    "The theme's name",
+    "The CQC key question the theme is read under",
+    "How many feedback items it is on (suggestions not yet accepted included)",
+    "In use, archived, or merged into another theme",
+)
 NAME_COLUMN, CQC_COLUMN, COUNT_COLUMN, STATUS_COLUMN = 0, 1, 2, 3
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -57,14 +63,19 @@ class ThemesTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            return HEADER_TIPS[section]
         return None
 
-    def status_text(self, theme: Theme) -> str:
-        """'In use', 'Archived' or 'Merged into Phone access'."""
+    def status_text(self, theme: Theme, *, full: bool = False) -> str:
+        """'In use', 'Archived' or 'Merged' ('Merged into Phone access' when `full`)."""
         if theme.merged_into_id is not None:
-            return f"Merged into {self.names.get(theme.merged_into_id, 'another theme')}"
+            target = self.names.get(theme.merged_into_id, "another theme")
+            return f"Merged into {target}" if full else "Merged"
         return "Archived" if theme.archived else "In use"
 
     def cell_text(self, theme: Theme, column: int) -> str:
@@ -86,9 +97,15 @@ class ThemesTableModel(QAbstractTableModel):
             text = self.cell_text(theme, column)
             if role == Qt.ItemDataRole.AccessibleTextRole and column == COUNT_COLUMN:
                 return f"{text} feedback items"
+            if role == Qt.ItemDataRole.AccessibleTextRole and column == STATUS_COLUMN:
+                return self.status_text(theme, full=True)
             return text
-        if role == Qt.ItemDataRole.ToolTipRole and column == NAME_COLUMN and theme.description:
-            return theme.description
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == NAME_COLUMN and theme.description:
+                return theme.description
+            if column == STATUS_COLUMN:
+                return self.status_text(theme, full=True)
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and theme.archived:
