@@ -223,6 +223,12 @@ _op = st.one_of(
         st.sampled_from([("auto", "suggested"), ("manual", "confirmed"), ("manual", "rejected")]),
     ),
     st.tuples(
+        st.just("practice"),
+        st.integers(0, 2),
+        st.integers(0, 4),
+        st.sampled_from(["M85001", "M85002", None]),
+    ),
+    st.tuples(
         st.just("theme"),
         st.sampled_from(SLUGS),
         st.integers(0, 4),
@@ -237,6 +243,12 @@ def _apply(db: sqlite_utils.Database, ops: list[tuple[Any, ...]], laptop: int) -
     for number, op in enumerate(ops):
         kind, target, tick = op[0], op[1], op[2]
         stamp = _stamp(tick)
+        if kind == "practice":
+            db.execute(
+                "UPDATE practices SET ods_code = ?, updated_at = ? WHERE name = ?",
+                [op[3], stamp, "Riverside Surgery"],
+            )
+            continue
         if kind == "theme":
             db.execute(
                 "UPDATE themes SET keywords = ?, updated_at = ? WHERE slug = ?",
