@@ -104,6 +104,7 @@ class ThemesScreen(QWidget):
         self.retag_job: Job | None = None
         self.last_retag: RetagResult | None = None
         self._showing_id: int | None = None
+        self._reloading = False  # a list refresh is not the chair choosing another theme
 
         self.show_archived = QCheckBox("Show &archived")
         self.show_archived.setAccessibleName("Show archived themes")
@@ -185,7 +186,11 @@ class ThemesScreen(QWidget):
             else [t for t in everything if not t.archived]
         )
         keep = self._showing_id
-        self.model.set_themes(shown, store.usage_counts(), {t.id: t.name for t in everything})
+        self._reloading = True
+        try:
+            self.model.set_themes(shown, store.usage_counts(), {t.id: t.name for t in everything})
+        finally:
+            self._reloading = False
         self.table.resizeRowsToContents()
         archived = sum(1 for t in everything if t.archived)
         self.summary.setText(
@@ -213,6 +218,8 @@ class ThemesScreen(QWidget):
         return True
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._reloading:
+            return
         theme = self.model.theme(current.row())
         new_id = theme.id if theme else None
         if new_id == self._showing_id and not self.editor.is_new:

@@ -13,11 +13,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from ppg_desktop.core.clock import today
 from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.models import User
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui import themes_screen
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.models.themes_table import NAME_COLUMN, STATUS_COLUMN
+from ppg_desktop.ui.screens import visible_screens
 from ppg_desktop.ui.theme_editor import EDITING_SLUG
 from ppg_desktop.ui.themes_screen import ThemesScreen
 
@@ -266,3 +268,35 @@ def test_leaving_with_an_unsaveable_edit_is_stopped(
     assert not screen.confirm_leave()
     assert "Give the theme a name" in screen.editor.errors["Theme name"].text()
     assert screen.editor.has_unsaved_changes()
+
+
+def test_retag_stopped_before_it_starts_changes_nothing(
+    qtbot: Any, screen: ThemesScreen, db: sqlite_utils.Database
+) -> None:
+    store = ThemeStore(db)
+    (item,) = _add_feedback(db, "I was on hold for 50 minutes")
+    assert store.links_for(item) == []
+
+    job = screen.start_retag()
+    job.cancel()  # the job has not begun its first batch yet
+    qtbot.waitUntil(lambda: job.finished, timeout=20_000)
+
+    assert store.links_for(item) == []
+    assert "Re-tagging stopped" in screen.message.text()
+    assert screen.retag_button.isEnabled()
+
+
+def test_a_new_theme_form_survives_a_list_refresh(screen: ThemesScreen, ctx: AppContext) -> None:
+    screen.new_theme()
+    ctx.notify("feedback")  # another screen changed feedback: the list refreshes
+    assert screen.editor.is_new
+    assert screen.editor.name.isEnabled()
+
+
+def test_only_the_chair_sees_the_themes_screen(db: sqlite_utils.Database, db_path: Path) -> None:
+    def keys(role: str) -> list[str]:
+        person = User(id=1, uuid="u", name="Sam", role=role, active=True, has_pin=False)
+        return [spec.key for spec in visible_screens(AppContext(db, db_path, person))]
+
+    assert "themes" in keys("chair")
+    assert "themes" not in keys("volunteer")
