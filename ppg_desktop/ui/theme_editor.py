@@ -106,7 +106,8 @@ class KeywordList(QWidget):
 
         self.new_keyword = QLineEdit()
         self.new_keyword.setAccessibleName("New keyword")
-        self.new_keyword.setPlaceholderText("Type a keyword, then press Enter")
+        self.new_keyword.setPlaceholderText("New keyword")
+        self.new_keyword.setToolTip("Type a keyword, then press Enter or Add keyword")
         self.new_keyword.textChanged.connect(self._check_new)
         self.new_keyword.returnPressed.connect(self.add_typed)
         self.add_button = QPushButton("Add &keyword")
@@ -423,7 +424,8 @@ class ThemeEditor(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.name, self.description, self.cqc, self.keywords, self.save_button):
             widget.setEnabled(enabled)
-        self.merge_button.setEnabled(enabled and self.theme is not None)
+        # An archived theme is brought back first; a merged one has nothing left to merge.
+        self.merge_button.setEnabled(enabled and self.theme is not None and not self.theme.archived)
         self.archive_button.setEnabled(enabled and self.theme is not None)
 
     def _changed(self, *_: object) -> None:

@@ -88,6 +88,7 @@ class MergeDialog(QDialog):
         layout.addWidget(caption)
         layout.addWidget(self.target)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 50)
 
     def chosen(self) -> int | None:
         data = self.target.currentData()
