@@ -31,6 +31,7 @@ from ppg_desktop.core.importing_detect import (
 from ppg_desktop.core.importing_mapping import IGNORE, normalise_heading, suggest_field
 from ppg_desktop.core.importing_types import (
     CHUNK,
+    PREVIEW_ROWS,
     AmbiguousDates,
     CancelCheck,
     ImportCancelled,
@@ -67,6 +68,8 @@ class SurveyRow:
     practice_id: int
     collected_on: str
     answers: dict[int, Any]
+    practice_name: str = ""
+    stored: dict[int, str] = field(default_factory=dict)  # the answers as they will be kept
 
 
 @dataclass
@@ -80,6 +83,28 @@ class SurveyImportPlan:
     invalid: list[InvalidRow]
     already_present: int
     options: SurveyImportOptions
+
+    @property
+    def preview_columns(self) -> list[str]:
+        return ["Row", "Date collected", "Practice", *(q.label for q in self.survey.questions)]
+
+    @property
+    def preview(self) -> list[dict[str, str]]:
+        """The first rows as they will be stored, with the labels people see."""
+        rows = []
+        for row in self.ready[:PREVIEW_ROWS]:
+            shown = {
+                "Row": str(row.row_number),
+                "Date collected": uk_date(row.collected_on),
+                "Practice": row.practice_name,
+            }
+            for question in self.survey.questions:
+                value = row.stored.get(question.id, "")
+                if value.startswith("["):
+                    value = ", ".join(json.loads(value))
+                shown[question.label] = value
+            rows.append(shown)
+        return rows
 
     def summary(self) -> str:
         text = f"{len(self.ready):,} response(s) ready to import into '{self.survey.title}'"
@@ -254,6 +279,8 @@ def plan_survey_import(
                 found[0],
                 collected,
                 answers,
+                found[1],
+                clean,
             )
         )
     existing = _existing(db, [r.uuid for r in ready])

@@ -42,18 +42,39 @@ from ppg_desktop.core.importing import (
 from ppg_desktop.core.importing_detect import SourceTable, read_source
 from ppg_desktop.core.importing_mapping import (
     FEEDBACK_FIELDS,
+    IGNORE,
     matching_saved_mapping,
     save_mapping,
     saved_mappings,
     suggest_mapping,
 )
+from ppg_desktop.core.importing_survey import (
+    QUESTION_PREFIX,
+    SurveyImportOptions,
+    SurveyImportPlan,
+    SurveyImportResult,
+    plan_survey_import,
+    run_survey_import,
+    suggest_survey_mapping,
+)
 from ppg_desktop.core.models import CHANNEL_LABELS
 from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.survey_models import Survey
+from ppg_desktop.core.survey_store import SurveyStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.messages import show_problem
 from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
 
 _Index = QModelIndex | QPersistentModelIndex
+FEEDBACK_PREVIEW_COLUMNS = [
+    "Row",
+    "Date received",
+    "Practice",
+    "Kind",
+    "How it was given",
+    "Sentiment",
+    "Comment",
+]
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm *.txt);;All files (*)"
 DATE_ORDER_CHOICES = (
     ("Work it out from the dates", None),
@@ -70,10 +91,12 @@ class RowsModel(QAbstractTableModel):
         self.columns = columns
         self.rows: list[dict[str, str]] = []
 
-    def set_rows(self, rows: list[dict[str, str]]) -> None:
-        """Show new rows."""
+    def set_rows(self, rows: list[dict[str, str]], columns: list[str] | None = None) -> None:
+        """Show new rows (and, when given, new columns)."""
         self.beginResetModel()
         self.rows = rows
+        if columns is not None:
+            self.columns = columns
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -125,8 +148,19 @@ class FilePage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
+        self.target = QComboBox()
+        self.target.setAccessibleName("Import as")
+        self.target.addItem("Feedback (comments, complaints and compliments)", None)
+        for survey in SurveyStore(wizard.ctx.db).list():
+            self.target.addItem(
+                f"Responses to the survey '{survey.title}' (version {survey.version})", survey.id
+            )
+        target_row = QHBoxLayout()
+        target_row.addWidget(QLabel("Import as:"))
+        target_row.addWidget(self.target, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addLayout(target_row)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
@@ -231,21 +265,37 @@ class MappingPage(QWizardPage):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos = {}
+        survey = self.owner.survey()
+        if survey is None:
+            choices = list(FEEDBACK_FIELDS.items())
+        else:
+            choices = [
+                (IGNORE, FEEDBACK_FIELDS[IGNORE]),
+                ("received_on", "Date collected"),
+                ("practice", "Practice"),
+            ]
+            choices += [(f"{QUESTION_PREFIX}{q.id}", q.label[:80]) for q in survey.questions]
         for heading in table.headers:
             combo = QComboBox()
             combo.setAccessibleName(f"Column {heading}")
-            for code, label in FEEDBACK_FIELDS.items():
+            for code, label in choices:
                 combo.addItem(label, code)
             self.form.addRow(f"{heading}:", combo)
             self.combos[heading] = combo
         self.saved.clear()
         self.saved.addItem("(choose a saved mapping)", None)
-        for name in saved_mappings(self.owner.ctx.db):
-            self.saved.addItem(name, name)
-        match = matching_saved_mapping(self.owner.ctx.db, table.headers)
-        self.apply(match[1] if match else suggest_mapping(table.headers))
-        if match:
-            self.saved.setCurrentIndex(self.saved.findData(match[0]))
+        self.saved.setEnabled(survey is None)
+        self.channel.setEnabled(survey is None)
+        self.create_practices.setEnabled(survey is None)
+        if survey is not None:
+            self.apply(suggest_survey_mapping(table.headers, survey))
+        else:
+            for name in saved_mappings(self.owner.ctx.db):
+                self.saved.addItem(name, name)
+            match = matching_saved_mapping(self.owner.ctx.db, table.headers)
+            self.apply(match[1] if match else suggest_mapping(table.headers))
+            if match:
+                self.saved.setCurrentIndex(self.saved.findData(match[0]))
         self.practice.clear()
         self.practice.addItem("(the file says)", None)
         for practice in PracticeStore(self.owner.ctx.db).list(active_only=True):
@@ -293,8 +343,15 @@ class MappingPage(QWizardPage):
             self.saved.addItem(name.strip(), name.strip())
             self.saved.setCurrentIndex(self.saved.count() - 1)
 
-    def options(self) -> ImportOptions:
-        """The user's choices on this page."""
+    def options(self) -> ImportOptions | SurveyImportOptions:
+        """The user's choices on this page (for feedback, or for the chosen survey)."""
+        if self.owner.survey() is not None:
+            return SurveyImportOptions(
+                mapping=self.mapping(),
+                date_order=self.date_order.currentData(),
+                practice=self.practice.currentData(),
+                actor=self.owner.ctx.actor,
+            )
         return ImportOptions(
             mapping=self.mapping(),
             date_order=self.date_order.currentData(),
@@ -314,9 +371,7 @@ class PreviewPage(QWizardPage):
         self.setTitle("Preview")
         self.summary = QLabel("Checking the rows…")
         self.summary.setWordWrap(True)
-        self.preview = RowsModel(
-            ["Row", "Date received", "Practice", "Kind", "How it was given", "Sentiment", "Comment"]
-        )
+        self.preview = RowsModel(FEEDBACK_PREVIEW_COLUMNS)
         self.invalid = RowsModel(["Row", "Column", "Problem"])
         self.skip_invalid = QCheckBox(
             "Import the valid rows and save the invalid ones to a CSV file to correct"
@@ -340,7 +395,12 @@ class PreviewPage(QWizardPage):
         assert table is not None
         options = self.owner.mapping_page.options()
 
-        def work(db: Any, control: JobControl) -> ImportPlan:
+        survey = self.owner.survey()
+
+        def work(db: Any, control: JobControl) -> ImportPlan | SurveyImportPlan:
+            if isinstance(options, SurveyImportOptions) and survey is not None:
+                return plan_survey_import(db, table, survey.id, options)
+            assert isinstance(options, ImportOptions)
             return plan_import(
                 db,
                 table,
@@ -357,10 +417,13 @@ class PreviewPage(QWizardPage):
             title="Checking the rows",
         )
 
-    def show_plan(self, plan: ImportPlan) -> None:
+    def show_plan(self, plan: ImportPlan | SurveyImportPlan) -> None:
         self.owner.plan = plan
         self.summary.setText(plan.summary())
-        self.preview.set_rows(plan.preview)
+        if isinstance(plan, SurveyImportPlan):
+            self.preview.set_rows(plan.preview, plan.preview_columns)
+        else:
+            self.preview.set_rows(plan.preview, FEEDBACK_PREVIEW_COLUMNS)
         self.invalid.set_rows(
             [
                 {"Row": str(r.row_number), "Column": r.column, "Problem": r.reason}
@@ -398,7 +461,7 @@ class ResultPage(QWizardPage):
         self.message = QLabel("Importing…")
         self.message.setWordWrap(True)
         QVBoxLayout(self).addWidget(self.message)
-        self.result: ImportResult | None = None
+        self.result: ImportResult | SurveyImportResult | None = None
         self.job: Job | None = None
 
     def initializePage(self) -> None:
@@ -407,13 +470,11 @@ class ResultPage(QWizardPage):
         plan.options.skip_invalid = self.owner.preview_page.skip_invalid.isChecked()
         self.result = None
 
-        def work(db: Any, control: JobControl) -> ImportResult:
-            return run_import(
-                db,
-                plan,
-                lambda stage, done, total: control.report(done, total, stage),
-                lambda: control.cancelled,
-            )
+        def work(db: Any, control: JobControl) -> ImportResult | SurveyImportResult:
+            report = lambda stage, done, total: control.report(done, total, stage)  # noqa: E731
+            if isinstance(plan, SurveyImportPlan):
+                return run_survey_import(db, plan, report, lambda: control.cancelled)
+            return run_import(db, plan, report, lambda: control.cancelled)
 
         self.job = run_job(
             with_worker_db(self.owner.ctx, work),
@@ -424,11 +485,13 @@ class ResultPage(QWizardPage):
             title="Importing",
         )
 
-    def done(self, result: ImportResult) -> None:
+    def done(self, result: ImportResult | SurveyImportResult) -> None:
         self.result = result
         self.message.setText(result.summary())
         self.owner.ctx.notify("feedback")
-        if result.practices_created:
+        if isinstance(result, SurveyImportResult):
+            self.owner.ctx.notify("surveys")
+        elif result.practices_created:
             self.owner.ctx.notify("practices")
         self.completeChanged.emit()
 
@@ -450,9 +513,9 @@ class ImportWizard(QWizard):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Import feedback from a spreadsheet")
+        self.setWindowTitle("Import from a spreadsheet")
         self.table: SourceTable | None = None
-        self.plan: ImportPlan | None = None
+        self.plan: ImportPlan | SurveyImportPlan | None = None
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
@@ -461,6 +524,11 @@ class ImportWizard(QWizard):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Close")
         self.resize(900, 640)
+
+    def survey(self) -> Survey | None:
+        """The survey chosen on the first page (None: importing feedback)."""
+        survey_id = self.file_page.target.currentData()
+        return SurveyStore(self.ctx.db).get(int(survey_id)) if survey_id is not None else None
 
 
 def open_import_wizard(

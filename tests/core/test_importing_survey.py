@@ -45,6 +45,14 @@ def test_columns_are_matched_to_questions_by_text(
         )
     ]
     assert [r.row_number for r in plan.ready] == [2, 3, 5]
+    assert plan.preview[1] == {
+        "Row": "3",
+        "Date collected": "15/03/2026",
+        "Practice": "Riverside Surgery",
+        fft.label: "Poor",
+        reason.label: "Could not get through on the phone",
+    }
+    assert plan.preview_columns[3:] == [fft.label, reason.label]
 
 
 def test_import_is_all_or_nothing_then_idempotent(

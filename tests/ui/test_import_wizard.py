@@ -139,3 +139,32 @@ def test_sheet_and_heading_row_can_be_changed(
     page.read_again()
     assert wizard.table is not None and wizard.table.headers == ["Date", "Practice", "Comment"]
     assert page.mapping() == {"Date": "received_on", "Practice": "practice", "Comment": "text"}
+
+
+def test_a_form_export_into_a_survey(
+    qtbot: QtBot, ctx: AppContext, db: sqlite_utils.Database
+) -> None:
+    from ppg_desktop.core.survey_store import SurveyStore
+
+    survey = SurveyStore(db).create_from_template("fft")
+    fft, reason = survey.questions
+    wizard = ImportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(DATA / "fft_form_export.csv"))
+    wizard.file_page.target.setCurrentIndex(wizard.file_page.target.findData(survey.id))
+    wizard.next()
+    mapping = wizard.mapping_page.mapping()
+    assert mapping["Overall, how was your experience of our service?"] == f"q:{fft.id}"
+    assert mapping["Which surgery?"] == "practice"
+    assert not wizard.mapping_page.saved.isEnabled()
+    wizard.next()
+    assert wait_for_jobs()
+    page = wizard.preview_page
+    assert page.preview.columns[3:] == [fft.label, reason.label]
+    assert page.preview.rowCount() == 3 and page.invalid.rowCount() == 1
+    page.skip_invalid.setChecked(True)
+    wizard.next()
+    assert wait_for_jobs()
+    assert "Imported 3 response(s)" in wizard.result_page.message.text()
+    assert SurveyStore(db).get(survey.id).response_count == 3
