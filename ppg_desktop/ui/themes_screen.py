@@ -160,6 +160,8 @@ class ThemesScreen(QWidget):
         list_and_try.addWidget(self.editor.try_box)
         list_and_try.setStretchFactor(0, 3)
         list_and_try.setStretchFactor(1, 2)
+        line = self.fontMetrics().lineSpacing()
+        list_and_try.setSizes([line * 20, line * 14])  # the whole list at normal text size
         left_layout.addWidget(list_and_try, 1)
         left_layout.addWidget(self.message)
         splitter = QSplitter(Qt.Orientation.Horizontal)
