@@ -16,6 +16,7 @@ from ppg_desktop.core.errors import DatabaseProblem
 from ppg_desktop.paths import default_db_path
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.messages import show_problem
+from ppg_desktop.ui.operations import collect_garbage_on_gui_thread
 from ppg_desktop.ui.style import apply_style
 
 PASSPHRASE_TRIES = 3
@@ -87,6 +88,7 @@ def run_app(db_path: str | None, self_test: bool) -> int:
             show_problem(None, "The database cannot be opened", str(exc))
         return 3
     ctx = AppContext(db, path, passphrase=passphrase)
+    collect_garbage_on_gui_thread()
     apply_style(app, ctx.settings)
     if self_test:
         from ppg_desktop.ui.self_test import run_self_test

@@ -49,6 +49,10 @@ FIELD_KEYS = {
     "contact": "contact",
     "consent": "contact",
     "email": "contact",
+    "phone": "contact",
+    "name": "contact",
+    "consent given on": "contact",
+    "consent for": "contact",
 }
 
 _last_practice_id: int | None = None  # remembered between forms in one session

@@ -19,7 +19,6 @@ from ppg_desktop.core.models import Evidence, Feedback
 from ppg_desktop.core.theme_store import ThemeStore
 
 CONTACT_PURPOSE = "To contact the patient about this feedback"
-EMAIL_SHAPE = "@"
 
 
 @dataclass
@@ -104,11 +103,7 @@ def check_contact(contact: ContactDetails) -> None:
         raise ValidationError(
             "Contact", "Enter a phone number or an email address so the PPG can reach the patient."
         )
-    email = contact.email.strip()
-    if email and (EMAIL_SHAPE not in email or email.startswith("@") or email.endswith("@")):
-        raise ValidationError(
-            "Email", "That email address looks incomplete; check it, or leave it empty."
-        )
+    # The shape of the phone number and the email address is checked by ContactStore.
 
 
 def _store_contact(

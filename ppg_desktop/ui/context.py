@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 from PySide6.QtCore import QObject, Signal
 
+from ppg_desktop.core.auth import PERMISSIONS, can
 from ppg_desktop.core.models import User
 from ppg_desktop.core.settings_store import SettingsStore
 
@@ -50,12 +51,16 @@ class AppContext(QObject):
     def can(self, permission: str | None) -> bool:
         """Whether the person signed in may use something that needs `permission` (a role).
 
+        `permission` is a core.auth permission ("reports", "settings"...) or a role ("chair").
         With nobody signed in the app is single-user, and that person is the chair.
         """
         if permission is None:
             return True
-        role = self.user.role if self.user else "chair"
-        return role == "chair" or role == permission
+        if self.user is None:
+            return True
+        if permission in PERMISSIONS:
+            return can(self.user, permission)
+        return self.user.active and (self.user.role == "chair" or self.user.role == permission)
 
     def show_feedback(self, flt: object) -> None:
         """Ask the main window to show the feedback list narrowed to this FeedbackFilter."""

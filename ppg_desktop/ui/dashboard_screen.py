@@ -258,7 +258,7 @@ class DashboardScreen(QWidget):
                 self.loading = False
                 self.period_label.setText(f"⚠ The figures could not be worked out: {message}")
 
-        run_job(with_worker_db(self.ctx, work), done, on_error=failed)
+        run_job(with_worker_db(self.ctx, work), done, on_error=failed, owner=self)
 
     def show_figures(self, figures: DashboardFigures) -> None:
         self.figures = figures

@@ -191,7 +191,7 @@ class FeedbackScreen(QWidget):
                 self.loading = False
                 self.count_label.setText(f"⚠ {message}")
 
-        run_job(with_worker_db(self.ctx, work), done, on_error=failed)
+        run_job(with_worker_db(self.ctx, work), done, on_error=failed, owner=self)
 
     def _show_ids(self, ids: list[int], flt: FeedbackFilter) -> None:
         current = self.detail.item.id if self.detail.item else None

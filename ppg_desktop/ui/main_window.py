@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ppg_desktop import APP_NAME, __version__
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.lock import LockGuard
 from ppg_desktop.ui.screens import ScreenSpec, visible_screens
 
 SHORTCUTS: list[tuple[str, str]] = [
@@ -33,6 +34,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Alt+1 … Alt+9", "In the feedback form: accept, reject or reset suggested theme 1 to 9"),
     ("Ctrl+Enter", "In the feedback form: save and add another"),
     ("Tab / Shift+Tab", "Move to the next / previous field"),
+    ("Ctrl+L", "Lock PPG Desk: hide all patient data until a PIN is entered"),
     ("F1", "This list of shortcuts"),
 ]
 
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
+        self.lock_guard = LockGuard(self, ctx)
         self._build_menus()
         self.statusBar().showMessage(f"Database: {ctx.db_path}")
         ctx.feedback_requested.connect(self._show_feedback_filtered)
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self._action("&New feedback…", "Ctrl+N", self.open_capture))
+        file_menu.addAction(self.lock_guard.lock_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.close))
         edit_menu = self.menuBar().addMenu("&Edit")

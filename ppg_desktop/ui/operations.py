@@ -8,12 +8,14 @@ connection must not be shared between threads while the GUI is using it.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 import sqlite_utils
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -120,6 +122,37 @@ def _retire(job: Job) -> None:
         _RETIRED.pop(0)
 
 
+GC_CHECK_MS = 500
+_gc_timer: QTimer | None = None
+
+
+def _collect_if_due() -> None:
+    """Python's cyclic garbage collection, on the GUI thread only, when it is due."""
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    for generation in (2, 1, 0):
+        if counts[generation] > thresholds[generation]:
+            gc.collect(generation)
+            return
+
+
+def collect_garbage_on_gui_thread() -> None:
+    """Stop garbage collection from running inside job threads.
+
+    Collection can start in whichever thread happens to allocate; if it frees a Qt object there
+    (a closed dialog caught in a reference cycle), PySide defers its deletion to the GUI thread
+    and can crash doing so. Like Anki, we switch automatic collection off and run it from a
+    GUI-thread timer instead. Safe to call more than once.
+    """
+    global _gc_timer
+    if _gc_timer is not None:
+        return
+    gc.disable()
+    _gc_timer = QTimer()
+    _gc_timer.setInterval(GC_CHECK_MS)
+    _gc_timer.timeout.connect(_collect_if_due)
+    _gc_timer.start()
+
+
 def run_job(
     work: Callable[[JobControl], Any],
     on_done: Callable[[Any], None],
@@ -128,18 +161,24 @@ def run_job(
     on_cancel: Callable[[], None] | None = None,
     progress_parent: QWidget | None = None,
     title: str = "",
+    owner: QObject | None = None,
 ) -> Job:
     """Start `work` in the thread pool; `on_done(result)` then runs on the GUI thread.
 
     With `progress_parent`, a progress dialog with a Cancel button appears if the job takes
-    more than a moment.
+    more than a moment. With `owner`, the result is dropped if the owner (a screen) has been
+    closed and deleted by the time the job finishes.
     """
+    collect_garbage_on_gui_thread()
     job = Job()
     dialog: QProgressDialog | None = None
     if progress_parent is not None:
         dialog = QProgressDialog(title or "Working…", "Cancel", 0, 0, progress_parent)
         dialog.setWindowTitle(title or "Please wait")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Not modal: a modal QProgressDialog runs the event loop inside setValue(), so the job's
+        # "finished" could be handled in the middle of a progress update (and crash). Callers
+        # disable what must not be touched while the job runs.
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(PROGRESS_DELAY_MS)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
@@ -165,13 +204,19 @@ def run_job(
         _retire(job)
         job.done.emit()
 
+    def owner_gone() -> bool:
+        return owner is not None and not shiboken6.isValid(owner)
+
     def succeeded(result: object) -> None:
         finish()
-        on_done(result)
+        if not owner_gone():
+            on_done(result)
 
     def failed(message: str) -> None:
         job.error = message
         finish()
+        if owner_gone():
+            return
         if on_error is not None:
             on_error(message)
         else:
@@ -181,7 +226,7 @@ def run_job(
 
     def cancelled() -> None:
         finish()
-        if on_cancel is not None:
+        if on_cancel is not None and not owner_gone():
             on_cancel()
 
     job.signals.finished.connect(succeeded)

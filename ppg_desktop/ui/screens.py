@@ -37,13 +37,20 @@ def lazy(module: str, attribute: str) -> Callable[[AppContext], QWidget]:
 
 
 SCREENS: list[ScreenSpec] = [
-    ScreenSpec("dashboard", "Dashboard", lazy("dashboard_screen", "DashboardScreen")),
-    ScreenSpec("feedback", "Feedback", lazy("feedback_screen", "FeedbackScreen")),
-    ScreenSpec("settings", "Settings", lazy("settings_screen", "SettingsScreen")),
-    ScreenSpec("actions", "Actions", lazy("actions_screen", "ActionsScreen")),
-    ScreenSpec("meetings", "Meetings", lazy("meetings_screen", "MeetingsScreen")),
+    ScreenSpec(
+        "dashboard", "Dashboard", lazy("dashboard_screen", "DashboardScreen"), "view_all_feedback"
+    ),
+    ScreenSpec(
+        "feedback", "Feedback", lazy("feedback_screen", "FeedbackScreen"), "view_all_feedback"
+    ),
+    ScreenSpec("settings", "Settings", lazy("settings_screen", "SettingsScreen"), "settings"),
+    ScreenSpec("actions", "Actions", lazy("actions_screen", "ActionsScreen"), "chair"),
+    ScreenSpec("meetings", "Meetings", lazy("meetings_screen", "MeetingsScreen"), "chair"),
     ScreenSpec("reports", "Reports", lazy("reports_screen", "ReportsScreen"), "reports"),
     ScreenSpec("surveys", "Surveys", lazy("surveys_screen", "SurveysScreen")),
+    ScreenSpec("today", "Entered today", lazy("today_screen", "TodayScreen"), "view_own_feedback"),
+    ScreenSpec("audit", "Audit log", lazy("audit_screen", "AuditScreen"), "chair"),
+    ScreenSpec("privacy", "Privacy and security", lazy("privacy_screen", "PrivacyScreen"), "chair"),
     ScreenSpec("themes", "Themes", lazy("themes_screen", "ThemesScreen"), "chair"),
 ]
 

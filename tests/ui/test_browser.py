@@ -1,0 +1,185 @@
+"""The Feedback screen: search, filters, the detail panel, bulk actions and undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from PySide6.QtCore import QItemSelectionModel, Qt
+from pytestqt.qtbot import QtBot
+
+from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.models import FeedbackFilter
+from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.theme_store import ThemeStore
+from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.feedback_screen import FeedbackScreen
+from ppg_desktop.ui.highlight import match_spans
+from ppg_desktop.ui.models.feedback_table import TEXT_COLUMN
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def ctx(db: sqlite_utils.Database, db_path: Path) -> AppContext:
+    riverside = PracticeStore(db).create("Riverside Surgery")
+    hill = PracticeStore(db).create("Hill Practice")
+    store = FeedbackStore(db)
+    texts = [
+        (riverside.id, "complaint", "Waited three weeks for an appointment", 3),
+        (riverside.id, "compliment", "Lovely receptionist, very patient", 10),
+        (hill.id, "complaint", "Phone engaged all morning, no appointment left", 40),
+        (hill.id, "concern", "Car park is too small", 200),
+        (riverside.id, "suggestion", "Please open on Saturdays", 400),
+    ]
+    for practice_id, kind, text, days_ago in texts:
+        store.create(
+            practice_id=practice_id,
+            kind=kind,
+            text=text,
+            channel="phone",
+            received_on=TODAY - dt.timedelta(days=days_ago),
+        )
+    return AppContext(db, db_path)
+
+
+def _settle(qtbot: QtBot, screen: FeedbackScreen) -> None:
+    qtbot.waitUntil(lambda: not screen.loading, timeout=5000)
+
+
+@pytest.fixture
+def screen(ctx: AppContext, qtbot: QtBot) -> FeedbackScreen:
+    widget = FeedbackScreen(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    _settle(qtbot, widget)
+    return widget
+
+
+def _texts(screen: FeedbackScreen) -> list[str]:
+    model = screen.model
+    return [str(model.data(model.index(row, TEXT_COLUMN))) for row in range(model.rowCount())]
+
+
+def test_lists_everything_newest_first_with_a_count(screen: FeedbackScreen) -> None:
+    assert _texts(screen)[0] == "Waited three weeks for an appointment"
+    assert len(_texts(screen)) == 5
+    assert screen.count_label.text().startswith("5 items")
+
+
+def test_search_narrows_the_list_and_highlights_matches(
+    screen: FeedbackScreen, qtbot: QtBot
+) -> None:
+    screen.focus_search()
+    qtbot.keyClicks(screen.filters.search, "appointment")
+    qtbot.waitUntil(lambda: screen.count_label.text().startswith("2 items"), timeout=5000)
+    assert sorted(_texts(screen)) == [
+        "Phone engaged all morning, no appointment left",
+        "Waited three weeks for an appointment",
+    ]
+    assert screen.delegate.query == "appointment"
+    assert screen.detail.text.extraSelections(), "the match is marked in the detail panel"
+    assert match_spans("Waited three weeks for an appointment", "appoint") == [(26, 37)]
+
+
+def test_filters_by_kind_practice_and_period(screen: FeedbackScreen, qtbot: QtBot) -> None:
+    filters = screen.filters
+    filters.kind.setCurrentIndex(filters.kind.findData("complaint"))
+    _settle(qtbot, screen)
+    assert len(_texts(screen)) == 2
+    filters.practice.setCurrentIndex(filters.practice.findText("Hill Practice"))
+    _settle(qtbot, screen)
+    assert _texts(screen) == ["Phone engaged all morning, no appointment left"]
+    filters.clear()
+    _settle(qtbot, screen)
+    filters.period.setCurrentIndex(filters.period.findData("last_30_days"))
+    _settle(qtbot, screen)
+    assert len(_texts(screen)) == 2
+    assert screen.count_label.text().startswith("2 items")
+
+
+def test_apply_filter_from_elsewhere_shows_it_in_the_bar(
+    screen: FeedbackScreen, qtbot: QtBot
+) -> None:
+    screen.apply_filter(FeedbackFilter(kinds=["concern"]))
+    _settle(qtbot, screen)
+    assert _texts(screen) == ["Car park is too small"]
+    assert screen.filters.kind.currentData() == "concern"
+
+
+def test_sorting_by_a_column_uses_the_whole_list(screen: FeedbackScreen, qtbot: QtBot) -> None:
+    screen.table.sortByColumn(TEXT_COLUMN, Qt.SortOrder.AscendingOrder)
+    _settle(qtbot, screen)
+    texts = _texts(screen)
+    assert texts == sorted(texts, key=str.casefold)
+
+
+def test_edit_an_item_in_the_detail_panel(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    item_id = screen.detail.item.id if screen.detail.item else 0
+    detail = screen.detail
+    detail.status.setCurrentIndex(detail.status.findData("raised"))
+    detail.text.selectAll()
+    qtbot.keyClicks(detail.text, "Waited three weeks for a GP appointment")
+    assert detail.has_unsaved_changes()
+    theme = ThemeStore(ctx.db).list()[0]
+    qtbot.keyClicks(detail.add_theme, theme.name)
+    qtbot.keyClick(detail.add_theme, Qt.Key.Key_Return)
+    screen.save()
+    stored = FeedbackStore(ctx.db).get(item_id)
+    assert stored.status == "raised"
+    assert stored.text == "Waited three weeks for a GP appointment"
+    assert theme.slug in stored.themes
+    assert detail.state_label.text() == "Saved."
+
+
+def test_reject_a_theme_in_the_detail_panel(screen: FeedbackScreen, ctx: AppContext) -> None:
+    item_id = screen.detail.item.id if screen.detail.item else 0
+    theme = ThemeStore(ctx.db).list()[0]
+    ThemeStore(ctx.db).set_link(item_id, theme.id, state="suggested", source="auto")
+    screen.detail.show_item(item_id)
+    screen.detail.themes.setCurrentRow(0)
+    screen.detail.reject_button.click()
+    assert "rejected" in screen.detail.themes.item(0).text()
+    assert screen.detail.save()
+    assert [link.state for link in ThemeStore(ctx.db).links_for(item_id)] == ["rejected"]
+
+
+def test_delete_then_undo_with_ctrl_z(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    selection = screen.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(screen.model.index(0, 0), flags)
+    selection.select(screen.model.index(1, 0), flags)
+    chosen = screen.selected_ids()
+    assert len(chosen) == 2
+    screen.delete_button.click()
+    _settle(qtbot, screen)
+    assert FeedbackStore(ctx.db).count() == 3
+    assert len(_texts(screen)) == 3
+    assert screen.undo_bar.isVisible()
+    assert "Deleted 2 items" in screen.undo_label.text()
+
+    screen.undo()
+    _settle(qtbot, screen)
+    assert FeedbackStore(ctx.db).count() == 5
+    assert len(_texts(screen)) == 5
+    assert not screen.undo_bar.isVisible()
+
+
+def test_bulk_tag_and_status(screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot) -> None:
+    screen.table.selectAll()
+    ids = screen.selected_ids()
+    assert len(ids) == 5
+    theme = ThemeStore(ctx.db).list()[1]
+    screen.tag_selected(theme.id)
+    screen.set_status_selected("closed")
+    assert FeedbackStore(ctx.db).count(FeedbackFilter(theme_slugs=[theme.slug])) == 5
+    assert FeedbackStore(ctx.db).counts_by("status") == {"closed": 5}
+    _settle(qtbot, screen)
+    assert screen.model.data(screen.model.index(0, 3)) == "Closed"

@@ -1,0 +1,127 @@
+"""The Dashboard shows the same figures as the core analysis, and clicks through to the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from ppg_desktop.core import analysis
+from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.models import FeedbackFilter
+from ppg_desktop.core.periods import preset_period
+from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.theme_store import ThemeStore
+from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.dashboard_screen import DashboardScreen
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def ctx(db: sqlite_utils.Database, db_path: Path) -> AppContext:
+    practice = PracticeStore(db).create("Riverside Surgery")
+    store, themes = FeedbackStore(db), ThemeStore(db)
+    phone = themes.list()[0]
+    # Recent: 3 complaints (2 negative) and 1 compliment; older: 1 complaint.
+    rows = [
+        ("complaint", "negative", 2),
+        ("complaint", "negative", 5),
+        ("complaint", "neutral", 9),
+        ("compliment", "positive", 12),
+        ("complaint", "negative", 45),
+    ]
+    for kind, sentiment, days_ago in rows:
+        item = store.create(
+            practice_id=practice.id,
+            kind=kind,
+            sentiment=sentiment,
+            text=f"{kind} {days_ago}",
+            channel="phone",
+            received_on=TODAY - dt.timedelta(days=days_ago),
+        )
+        if kind == "complaint":
+            themes.set_link(item.id, phone.id, state="confirmed")
+    return AppContext(db, db_path)
+
+
+@pytest.fixture
+def dashboard(ctx: AppContext, qtbot: QtBot) -> DashboardScreen:
+    screen = DashboardScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 740)
+    screen.show()
+    screen.period.setCurrentIndex(screen.period.findData("last_30_days"))
+    qtbot.waitUntil(lambda: not screen.loading and screen.figures is not None, timeout=10_000)
+    return screen
+
+
+def test_tiles_match_the_core_figures_for_the_same_period(
+    dashboard: DashboardScreen, ctx: AppContext
+) -> None:
+    period = preset_period("last_30_days", ctx.db)
+    expected = {kpi.key: kpi for kpi in analysis.kpis(ctx.db, period)}
+    assert dashboard.tiles["received"].value.text() == "4"
+    assert (
+        FeedbackStore(ctx.db).count(FeedbackFilter(date_from=period.start, date_to=period.end)) == 4
+    )
+    for key, tile in dashboard.tiles.items():
+        kpi = expected[key]
+        shown = kpi.detail if key == "rising_theme" else kpi.value_text()
+        assert tile.value.text() == (shown or "No theme rose"), key
+    assert dashboard.tiles["complaints"].value.text() == "3"
+    # The change is told in words with an arrow, never by colour alone.
+    assert dashboard.tiles["complaints"].change.text().startswith("▲ up 2")
+
+
+def test_charts_have_the_themes_of_the_period(dashboard: DashboardScreen, ctx: AppContext) -> None:
+    figures = dashboard.figures
+    assert figures is not None
+    phone = ThemeStore(ctx.db).list()[0]
+    assert figures.theme_names[0] == phone.name
+    assert figures.theme_counts[0] == 3
+    assert len(figures.months) == 12
+    assert sum(figures.trend[phone.name]) == 4  # the older complaint is inside the 12 months
+    chart = dashboard.themes_view.chart()
+    assert chart is not None and chart.series()
+    assert dashboard.legend.count() == len(figures.trend)
+
+
+def test_clicking_a_tile_asks_for_the_matching_feedback(
+    dashboard: DashboardScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    asked: list[FeedbackFilter] = []
+    ctx.feedback_requested.connect(asked.append)
+    qtbot.mouseClick(dashboard.tiles["complaints"], Qt.MouseButton.LeftButton)
+    dashboard.tiles["negative"].setFocus()
+    qtbot.keyClick(dashboard.tiles["negative"], Qt.Key.Key_Return)
+    assert [flt.kinds for flt in asked] == [["complaint"], []]
+    assert asked[1].sentiments == ["negative"]
+    assert FeedbackStore(ctx.db).count(asked[0]) == 3
+    assert FeedbackStore(ctx.db).count(asked[1]) == 2
+
+
+def test_clicking_a_theme_bar_filters_by_that_theme(
+    dashboard: DashboardScreen, ctx: AppContext
+) -> None:
+    asked: list[FeedbackFilter] = []
+    ctx.feedback_requested.connect(asked.append)
+    phone = ThemeStore(ctx.db).list()[0]
+    dashboard.open_theme(phone.name)
+    assert asked[0].theme_slugs == [phone.slug]
+    assert FeedbackStore(ctx.db).count(asked[0]) == 3
+
+
+def test_practice_choice_narrows_the_figures(
+    dashboard: DashboardScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    PracticeStore(ctx.db).create("Empty Practice")
+    ctx.notify("practices")
+    qtbot.waitUntil(lambda: not dashboard.loading, timeout=10_000)
+    dashboard.practice.setCurrentIndex(dashboard.practice.findText("Empty Practice"))
+    qtbot.waitUntil(lambda: not dashboard.loading, timeout=10_000)
+    assert dashboard.tiles["received"].value.text() == "0"
