@@ -127,7 +127,24 @@ def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list[Cell]]]:
             f"Line {reader.line_num} of the file cannot be read ({exc}). Check for a stray "
             "quotation mark on that line."
         ) from exc
+    if rows and _unclosed_quote(text, delimiter):
+        # a quotation mark that is never closed swallows the rest of the file into one cell
+        raise UnreadableFile(
+            f'Line {rows[-1][0]} opens a quotation mark (") that is never closed, so the rest '
+            "of the file would be read as one comment. Remove the stray quotation mark on that "
+            "line, or close it, and import again."
+        )
     return rows
+
+
+def _unclosed_quote(text: str, delimiter: str) -> bool:
+    """True when the file ends inside a quoted field (only a strict parse notices)."""
+    try:
+        for _record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _xlsx_rows(

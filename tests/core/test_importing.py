@@ -491,3 +491,21 @@ def test_row_numbers_count_lines_inside_quoted_comments(
     plan = plan_import(db, source)
     assert plan.ready[0].text == "First line\nsecond line"
     assert plan.invalid == [InvalidRow(5, "Date", "'30/02/2026' is not a real date.")]
+
+
+def test_an_unclosed_quotation_mark_is_reported_with_its_line(tmp_path: Path) -> None:
+    from ppg_desktop.core.importing_detect import UnreadableFile
+
+    source = tmp_path / "quote.csv"
+    source.write_text(
+        "Date,Practice,Comment\n21/02/2026,Riverside Surgery,Fine\n"
+        '22/02/2026,Riverside Surgery,"Oops\n23/02/2026,Riverside Surgery,Lost\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(UnreadableFile, match="Line 3 opens a quotation mark"):
+        read_source(source)
+    # a quote in the middle of a field is read as it stands
+    source.write_text(
+        'Date,Practice,Comment\n21/02/2026,Riverside Surgery,"Good" service\n', encoding="utf-8"
+    )
+    assert read_source(source).rows[0][1][2] == "Good service"
