@@ -1,0 +1,302 @@
+"""The Audit screen: the chair reads who did what and when, narrowed by person, action, table and
+dates. Read-only: nothing in the app can change the log (the database refuses it too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import sqlite_utils
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.models import AuditEntry
+from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.widgets import error_label, heading, show_error
+
+PAGE_SIZE = 200
+COLUMNS = ("When", "Who", "What", "Table", "Row", "Details")
+ACTION_LABELS = {
+    "create": "Created",
+    "update": "Changed",
+    "delete": "Deleted",
+    "soft_delete": "Deleted (can be undone)",
+    "restore": "Restored",
+    "export": "Exported",
+    "report": "Made a report",
+    "purge": "Removed old records",
+    "sign_in": "Signed in",
+    "sign_in_failed": "Wrong PIN",
+    "sign_in_refused": "Too many wrong PINs",
+    "sign_out": "Signed out or locked",
+    "subject_access_search": "Searched for a person",
+    "subject_access_export": "Exported a person's details",
+    "erase": "Erased a person's details",
+    "backup": "Backed up",
+    "restore_backup": "Restored a backup",
+    "merge": "Merged",
+    "import": "Imported",
+    "demo": "Made demo data",
+    "link": "Tagged",
+    "unlink": "Untagged",
+    "archive": "Archived",
+}
+TABLES = ("feedback", "contacts", "themes", "users", "practices", "settings", "actions", "surveys")
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def parse_uk_date(text: str, field: str) -> dt.date | None:
+    """A dd/mm/yyyy date, None when blank; ValueError with words for people otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(f"{field}: enter a date as dd/mm/yyyy, e.g. 02/11/2026.") from None
+
+
+def when_text(at: str) -> str:
+    """The stored UTC timestamp as local dd/mm/yyyy hh:mm."""
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def details_text(changes: dict[str, Any]) -> str:
+    """The recorded changes on one line (they never hold comment text or contact details)."""
+    parts = []
+    for key, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            parts.append(f"{key}: {value[0]!s} → {value[1]!s}")
+        else:
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            parts.append(f"{key}: {shown}")
+    return "; ".join(parts)
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Audit entries, newest first, fetched a page at a time as the list is scrolled."""
+
+    def __init__(self, database: Callable[[], sqlite_utils.Database]) -> None:
+        super().__init__()
+        self.database = database  # a function: the app reopens the database after encrypting
+        self.criteria: dict[str, Any] = {}
+        self.entries: list[AuditEntry] = []
+        self._exhausted = False
+
+    def set_criteria(self, **criteria: Any) -> None:
+        """Show entries matching these AuditStore.list keyword arguments."""
+        self.beginResetModel()
+        self.criteria = criteria
+        self.entries = []
+        self._exhausted = False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: _Index) -> None:
+        """Load the next page of older entries."""
+        if parent.isValid() or self._exhausted:
+            return
+        page = AuditStore(self.database()).list(
+            **self.criteria, limit=PAGE_SIZE, offset=len(self.entries)
+        )
+        if len(page) < PAGE_SIZE:
+            self._exhausted = True
+        if page:
+            start = len(self.entries)
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self.entries.extend(page)
+            self.endInsertRows()
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Selectable, never editable: the log is a record, not a document."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        return False
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+            return None
+        entry = self.entries[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            values = (
+                when_text(entry.at),
+                entry.actor,
+                ACTION_LABELS.get(entry.action, entry.action.replace("_", " ")),
+                entry.table_name,
+                entry.row_key,
+                details_text(entry.changes),
+            )
+            return values[index.column()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
+class AuditScreen(QWidget):
+    """Filters on top, the log below; Show applies the filters."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.who = QLineEdit()
+        self.who.setAccessibleName("Who")
+        self.who.setPlaceholderText("Anyone")
+        self.what = QComboBox()
+        self.what.setAccessibleName("What was done")
+        self.what.addItem("Anything", "")
+        for key, label in ACTION_LABELS.items():
+            self.what.addItem(label, key)
+        self.table_choice = QComboBox()
+        self.table_choice.setAccessibleName("Kind of record")
+        self.table_choice.addItem("Any", "")
+        for name in TABLES:
+            self.table_choice.addItem(name.capitalize(), name)
+        self.date_from = QLineEdit()
+        self.date_from.setAccessibleName("From date")
+        self.date_from.setPlaceholderText("dd/mm/yyyy")
+        self.date_to = QLineEdit()
+        self.date_to.setAccessibleName("To date")
+        self.date_to.setPlaceholderText("dd/mm/yyyy")
+        self.show_button = QPushButton("&Show")
+        self.show_button.setAccessibleName("Show the matching audit entries")
+        self.show_button.clicked.connect(self.apply_filters)
+        self.clear_button = QPushButton("C&lear")
+        self.clear_button.clicked.connect(self.clear_filters)
+        for line in (self.who, self.date_from, self.date_to):
+            line.returnPressed.connect(self.apply_filters)
+        self.error = error_label("Audit filters")
+
+        self.model = AuditTableModel(lambda: ctx.db)
+        self.view = QTableView()
+        self.view.setAccessibleName("Audit log")
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        char = self.fontMetrics().averageCharWidth()
+        for column, chars in enumerate((17, 16, 22, 10, 8)):
+            self.view.setColumnWidth(column, chars * char + 16)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of entries shown")
+
+        filters = QGridLayout()
+        for column, (caption, widget) in enumerate(
+            (
+                ("&Who", self.who),
+                ("W&hat", self.what),
+                ("&Record", self.table_choice),
+                ("&From", self.date_from),
+                ("&To", self.date_to),
+            )
+        ):
+            caption_label = QLabel(caption)
+            caption_label.setBuddy(widget)
+            filters.addWidget(caption_label, 0, column)
+            filters.addWidget(widget, 1, column)
+        filters.addWidget(self.show_button, 1, 5)
+        filters.addWidget(self.clear_button, 1, 6)
+        filters.setColumnStretch(0, 2)
+        filters.setColumnStretch(1, 2)
+        filters.setColumnStretch(2, 1)
+        title_row = QHBoxLayout()
+        title_row.addWidget(heading("Audit log", role="title"))
+        title_row.addStretch(1)
+        title_row.addWidget(self.count_label)
+        note = QLabel(
+            "Every change, export, report, removal and sign-in is recorded here. The log cannot "
+            "be changed; it holds no comments or contact details."
+        )
+        note.setWordWrap(True)
+        note.setProperty("role", "muted")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addLayout(title_row)
+        layout.addWidget(note)
+        layout.addLayout(filters)
+        layout.addWidget(self.error)
+        layout.addWidget(self.view, 1)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.modelReset.connect(self._update_count)
+        self.apply_filters()
+
+    def apply_filters(self) -> bool:
+        """Show the entries matching the filters; False (with the reason shown) if a date is
+        not a date or the range is back to front."""
+        try:
+            date_from = parse_uk_date(self.date_from.text(), "From")
+            date_to = parse_uk_date(self.date_to.text(), "To")
+        except ValueError as exc:
+            show_error(self.error, str(exc))
+            return False
+        if date_from and date_to and date_from > date_to:
+            show_error(self.error, "To: choose a date on or after the From date.")
+            return False
+        show_error(self.error, "")
+        self.model.set_criteria(
+            actor=" ".join(self.who.text().split()) or None,
+            action=self.what.currentData() or None,
+            table=self.table_choice.currentData() or None,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        return True
+
+    def clear_filters(self) -> None:
+        for line in (self.who, self.date_from, self.date_to):
+            line.clear()
+        self.what.setCurrentIndex(0)
+        self.table_choice.setCurrentIndex(0)
+        self.apply_filters()
+
+    def _update_count(self, *_: object) -> None:
+        shown = self.model.rowCount()
+        more = " (scroll for more)" if self.model.canFetchMore(QModelIndex()) else ""
+        self.count_label.setText(f"{shown:,} entr{'y' if shown == 1 else 'ies'}{more}")
+
+    def on_shown(self) -> None:
+        """New entries have been written since the screen was last shown."""
+        self.apply_filters()
