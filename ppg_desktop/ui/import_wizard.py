@@ -373,15 +373,17 @@ class PreviewPage(QWizardPage):
         self.summary.setWordWrap(True)
         self.preview = RowsModel(FEEDBACK_PREVIEW_COLUMNS)
         self.invalid = RowsModel(["Row", "Column", "Problem"])
+        self.preview_view = make_table(self.preview, "Rows as they will be stored")
+        self.invalid_view = make_table(self.invalid, "Rows that cannot be imported")
         self.skip_invalid = QCheckBox(
             "Import the valid rows and save the invalid ones to a CSV file to correct"
         )
         self.skip_invalid.toggled.connect(self.completeChanged)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(make_table(self.preview, "Rows as they will be stored"), 2)
+        layout.addWidget(self.preview_view, 2)
         layout.addWidget(QLabel("Rows that cannot be imported:"))
-        layout.addWidget(make_table(self.invalid, "Rows that cannot be imported"), 1)
+        layout.addWidget(self.invalid_view, 1)
         layout.addWidget(self.skip_invalid)
         self.job: Job | None = None
 
@@ -431,6 +433,10 @@ class PreviewPage(QWizardPage):
             ]
         )
         self.skip_invalid.setEnabled(bool(plan.invalid))
+        for view in (self.preview_view, self.invalid_view):
+            if view.model().rowCount() <= 500:  # measuring thousands of rows would stall
+                view.resizeColumnsToContents()
+                view.resizeRowsToContents()
         self.completeChanged.emit()
 
     def show_error(self, message: str) -> None:
