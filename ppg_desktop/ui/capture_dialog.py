@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.models import CHANNEL_LABELS, KIND_LABELS, Feedback
 from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.redaction import keep_words
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui import capture_logic, drafts
 from ppg_desktop.ui.capture_logic import CaptureData, ContactDetails, ThemeChoice
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.messages import ask_yes_no
+from ppg_desktop.ui.personal_details_warning import PersonalDetailsWarning
 from ppg_desktop.ui.style import HIGHLIGHT_BG
 from ppg_desktop.ui.theme_chips import ThemeChips
 from ppg_desktop.ui.widgets import error_label, heading, show_error
@@ -103,6 +105,7 @@ class CaptureDialog(QDialog):
         self.text.setAccessibleName("Comment")
         self.text.setPlaceholderText("What the patient said, in their words…")
         self.text.setMinimumHeight(120)
+        self.details_warning = PersonalDetailsWarning(self.text, keep_words(ctx.db))
         self.errors = {
             key: error_label(key)
             for key in ("practice", "date", "channel", "kind", "text", "contact", "general")
@@ -178,6 +181,7 @@ class CaptureDialog(QDialog):
         add("&How it was given", self.channel, "channel")
         add("&Kind", self.kind, "kind")
         add("C&omment", self.text, "text")
+        form.addRow("", self.details_warning)
 
         left = QVBoxLayout()
         left.addLayout(form, 1)

@@ -123,10 +123,11 @@ class FeedbackDetail(QWidget):
         layout.addLayout(theme_buttons)
         layout.addWidget(self.add_theme)
         layout.addWidget(self.theme_error)
-        bottom = QHBoxLayout()
+        bottom = QHBoxLayout()  # outside the scrolling part: Save is always in view
+        bottom.setContentsMargins(8, 4, 8, 4)
         bottom.addWidget(self.state_label, 1)
         bottom.addWidget(self.save_button)
-        layout.addLayout(bottom)
+        outer.addLayout(bottom)
 
         self.kind.currentIndexChanged.connect(self._changed)
         self.status.currentIndexChanged.connect(self._changed)
@@ -135,10 +136,10 @@ class FeedbackDetail(QWidget):
         self.show_item(None)
 
     def _size_to_text(self) -> None:
-        """Room for about six lines of comment and five themes, whatever the text size."""
+        """Room for about five lines of comment and three themes, whatever the text size."""
         line = self.fontMetrics().lineSpacing()
-        self.text.setMinimumHeight(6 * line + 12)
-        self.themes.setMinimumHeight(5 * line + 12)
+        self.text.setMinimumHeight(5 * line + 12)
+        self.themes.setMinimumHeight(3 * line + 12)
         self.themes.setMaximumHeight(10 * line)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,13 +29,14 @@ from ppg_desktop.ui.feedback_detail import FeedbackDetail
 from ppg_desktop.ui.feedback_filters import FeedbackFilterBar
 from ppg_desktop.ui.highlight import SearchHighlightDelegate
 from ppg_desktop.ui.messages import ask_yes_no
-from ppg_desktop.ui.models.feedback_table import TEXT_COLUMN, FeedbackTableModel
+from ppg_desktop.ui.models.feedback_table import FIELDS, TEXT_COLUMN, FeedbackTableModel
 from ppg_desktop.ui.operations import JobControl, run_job, with_worker_db
 from ppg_desktop.ui.style import set_role
 from ppg_desktop.ui.widgets import heading
 
-# Widths of the columns before the comment, in average characters.
-COLUMN_CHARS = (10, 16, 10, 11, 9, 18)
+# Column widths in average characters (the last column stretches to fill).
+COLUMN_CHARS = {"date": 10, "kind": 10, "text": 46, "practice": 15, "status": 11, "sentiment": 9}
+DETAIL_CHARS = 42
 
 
 class FeedbackScreen(QWidget):
@@ -47,6 +49,7 @@ class FeedbackScreen(QWidget):
         self.loading = False
         self._generation = 0
         self._undo_ids: list[int] = []
+        self._sized_once = False
 
         self.filters = FeedbackFilterBar(ctx)
         self.filters.changed.connect(self.reload)
@@ -93,7 +96,6 @@ class FeedbackScreen(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([640, 380])
         self.splitter = splitter
 
         title_row = QHBoxLayout()
@@ -109,6 +111,11 @@ class FeedbackScreen(QWidget):
         self.reload()
 
     # --- building --------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._sized_once:
+            self._size_panels()
+
     def _theme_names(self) -> dict[str, str]:
         return {t.slug: t.name for t in ThemeStore(self.ctx.db).list(include_archived=True)}
 
@@ -159,15 +166,31 @@ class FeedbackScreen(QWidget):
         """Column widths and row height in characters, so they grow with the text size."""
         metrics = self.fontMetrics()
         char = metrics.averageCharWidth()
-        for column, chars in enumerate(COLUMN_CHARS):
-            self.table.setColumnWidth(column, chars * char + 16)
+        for field, chars in COLUMN_CHARS.items():
+            self.table.setColumnWidth(FIELDS.index(field), chars * char + 16)
         self.table.setColumnWidth(0, metrics.horizontalAdvance("00/00/0000") + 24)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 12)
+
+    def _size_panels(self) -> None:
+        """Give the detail panel room for about DETAIL_CHARS characters, the list the rest."""
+        total = self.splitter.width()
+        if total < 200:
+            return
+        detail = min(DETAIL_CHARS * self.fontMetrics().averageCharWidth(), total // 2)
+        self.splitter.setSizes([total - detail, detail])
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._size_columns()
+            if hasattr(self, "splitter"):
+                self._size_panels()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized_once:
+            self._sized_once = True
+            QTimer.singleShot(0, self._size_panels)  # once the splitter has its real width
 
     # --- loading ---------------------------------------------------------------------------------
     def reload(self) -> None:

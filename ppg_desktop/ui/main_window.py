@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName("Screens")
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for spec in self.specs:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
             self._placeholders[spec.key] = holder
             self.stack.addWidget(holder)
         self.sidebar.currentRowChanged.connect(self._show_row)
+        self._size_sidebar()
 
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -82,6 +83,17 @@ class MainWindow(QMainWindow):
         ctx.data_changed.connect(self._on_data_changed)
         if self.specs:
             self.sidebar.setCurrentRow(0)
+
+    def _size_sidebar(self) -> None:
+        """Wide enough for the longest screen title at the current text size."""
+        metrics = self.sidebar.fontMetrics()
+        widest = max((metrics.horizontalAdvance(spec.title) for spec in self.specs), default=100)
+        self.sidebar.setFixedWidth(max(160, int(widest * 1.2) + 48))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._size_sidebar()
 
     # --- screens --------------------------------------------------------------------------------
     def _title(self) -> str:

@@ -17,7 +17,7 @@ from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.feedback_screen import FeedbackScreen
 from ppg_desktop.ui.highlight import match_spans
-from ppg_desktop.ui.models.feedback_table import TEXT_COLUMN
+from ppg_desktop.ui.models.feedback_table import STATUS_COLUMN, TEXT_COLUMN
 
 TODAY = dt.date.today()
 
@@ -182,4 +182,4 @@ def test_bulk_tag_and_status(screen: FeedbackScreen, ctx: AppContext, qtbot: QtB
     assert FeedbackStore(ctx.db).count(FeedbackFilter(theme_slugs=[theme.slug])) == 5
     assert FeedbackStore(ctx.db).counts_by("status") == {"closed": 5}
     _settle(qtbot, screen)
-    assert screen.model.data(screen.model.index(0, 3)) == "Closed"
+    assert screen.model.data(screen.model.index(0, STATUS_COLUMN)) == "Closed"

@@ -20,17 +20,20 @@ PAGE_SIZE = 200
 PAGES_KEPT = 40
 SNIPPET_CHARS = 220
 
-# (title, sort key for FeedbackStore.list_ids or None when the column cannot be sorted)
-COLUMNS: list[tuple[str, str | None]] = [
-    ("Date", "received_on"),
-    ("Practice", "practice"),
-    ("Kind", "kind"),
-    ("Status", "status"),
-    ("Sentiment", "sentiment"),
-    ("Themes", None),
-    ("Comment", "text"),
+# (field, title, sort key for FeedbackStore.list_ids or None when it cannot be sorted). The
+# comment comes early so it stays in view on a small screen with large text.
+COLUMNS: list[tuple[str, str, str | None]] = [
+    ("date", "Date", "received_on"),
+    ("kind", "Kind", "kind"),
+    ("text", "Comment", "text"),
+    ("practice", "Practice", "practice"),
+    ("status", "Status", "status"),
+    ("sentiment", "Sentiment", "sentiment"),
+    ("themes", "Themes", None),
 ]
-TEXT_COLUMN = 6
+FIELDS = [field for field, _title, _key in COLUMNS]
+TEXT_COLUMN = FIELDS.index("text")
+STATUS_COLUMN = FIELDS.index("status")
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -100,7 +103,7 @@ class FeedbackTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
+            return COLUMNS[section][1]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -122,23 +125,24 @@ class FeedbackTableModel(QAbstractTableModel):
 
     def cell_text(self, item: Feedback, column: int) -> str:
         """What a cell says (words, never a colour alone)."""
-        if column == 0:
+        field = FIELDS[column]
+        if field == "date":
             return uk_date(item.received_on)
-        if column == 1:
+        if field == "practice":
             return item.practice_name
-        if column == 2:
+        if field == "kind":
             return KIND_LABELS.get(item.kind, item.kind)
-        if column == 3:
+        if field == "status":
             return STATUS_LABELS.get(item.status, item.status)
-        if column == 4:
+        if field == "sentiment":
             return SENTIMENT_LABELS.get(item.sentiment or "", "Not known")
-        if column == 5:
+        if field == "themes":
             return ", ".join(self.theme_names.get(slug, slug) for slug in item.themes)
         snippet = " ".join(item.text.split())
         return snippet[:SNIPPET_CHARS] + ("…" if len(snippet) > SNIPPET_CHARS else "")
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is done by the store (over every matching item, not just the loaded ones)."""
-        key = COLUMNS[column][1]
+        key = COLUMNS[column][2]
         if key is not None and self.sort_requested is not None:
             self.sort_requested(key, order == Qt.SortOrder.DescendingOrder)
