@@ -13,6 +13,8 @@ Keyword syntax (what a chair types, one entry per line in the theme editor):
     phone ^0.5        a weight (1 when not given): a theme is suggested once the weights of
                       the different entries found add up to its threshold (normally 1)
     -phone number     an exclusion: a hit that touches this phrase does not count
+    @clinician ~4 @praise  `@name` stands for any word of the theme's word set `name`
+                      (see "sets" below), so one line covers a whole family of wordings
 
 `keyword_problem(text)` explains, in plain English, what is wrong with an entry that cannot work.
 
@@ -27,6 +29,7 @@ A theme's `rules` object (JSON, stored in themes.rules) can add to its keywords:
      "weak": [...],     entries weighted 0.5 unless they say otherwise
      "exclude": [...],  exclusions (no leading "-" needed)
      "patterns": [{"regex": "...", "weight": 1}],  regular expressions on the original text
+     "sets": {"clinician": ["doctor", "gp", "nurse"], ...},  word families for `@name`
      "threshold": 1.0}
 
 Everything found is returned as evidence: the exact characters of the original text.
@@ -191,10 +194,16 @@ class CompiledTheme:
     threshold: float
 
 
-def _parse_element(raw: str, exact: bool) -> Element:
-    """One word of a keyword: `#`, a `prefix*` (three letters or more), or a word."""
+WordSets = dict[str, frozenset[str]]
+
+
+def _parse_element(raw: str, exact: bool, sets: WordSets | None = None) -> Element:
+    """One word of a keyword: `#`, `@set`, a `prefix*` (three letters or more), or a word."""
     if raw == "#":
         return Element(number=True)
+    if raw.startswith("@"):
+        # an unknown set matches nothing rather than the literal text "@name"
+        return Element(forms=(sets or {}).get(raw[1:].lower(), frozenset()))
     if raw.endswith("*") and len(raw) > 1:
         prefix = clean_word(raw[:-1])
         if len(prefix) >= 3:
@@ -204,17 +213,48 @@ def _parse_element(raw: str, exact: bool) -> Element:
     return Element(forms=frozenset({word} if exact else inflections(word)))
 
 
-def _parse_phrase(text: str) -> Phrase:
+_KEYWORD_WORD = re.compile(r"#|@?[^\W_]+(?:['’][^\W_]+)*\*?")
+
+
+def _parse_phrase(text: str, sets: WordSets | None = None) -> Phrase:
     """A phrase's words, as elements; a phrase in double quotes gets no inflections."""
     text = text.strip()
     exact = len(text) >= 2 and text[0] == '"' and text[-1] == '"'
     if exact:
         text = text[1:-1]
-    words = [m.group(0) for m in re.finditer(r"#|[^\W_]+(?:['’][^\W_]+)*\*?", text)]
-    return tuple(_parse_element(word, exact) for word in words)
+    words = [m.group(0) for m in _KEYWORD_WORD.finditer(text)]
+    return tuple(_parse_element(word, exact, sets) for word in words)
 
 
-def parse_entry(raw: str, default_weight: float = 1.0, *, exclude: bool = False) -> Entry | None:
+def compile_word_sets(raw_sets: Any) -> WordSets:
+    """A theme's word families ("sets" in its rules): each word with its inflections.
+
+    A word in double quotes is taken exactly; anything that is not a list of words is ignored.
+    """
+    sets: WordSets = {}
+    if not isinstance(raw_sets, dict):
+        return sets
+    for name, words in raw_sets.items():
+        if not isinstance(words, list):
+            continue
+        forms: set[str] = set()
+        for word in words:
+            text = str(word).strip()
+            exact = len(text) >= 2 and text[0] == '"' and text[-1] == '"'
+            for part in _KEYWORD_WORD.findall(text.strip('"')):
+                if part[0] not in "#@*":
+                    forms |= _parse_element(part.rstrip("*"), exact).forms
+        sets[str(name).lower()] = frozenset(forms)
+    return sets
+
+
+def parse_entry(
+    raw: str,
+    default_weight: float = 1.0,
+    *,
+    exclude: bool = False,
+    sets: WordSets | None = None,
+) -> Entry | None:
     """Read one keyword line (see the module docstring); None when there is nothing to match."""
     text = " ".join(str(raw).split())
     if text.startswith("-") and len(text) > 1:
@@ -226,7 +266,7 @@ def parse_entry(raw: str, default_weight: float = 1.0, *, exclude: bool = False)
         text = text[: found.start()].strip()
     # "a ~ b ~3 c": split at each near marker, remembering each marker's window
     pieces = _NEAR.split(f" {text} ")
-    parts = tuple(_parse_phrase(piece) for piece in pieces[0::2])
+    parts = tuple(_parse_phrase(piece, sets) for piece in pieces[0::2])
     windows = tuple(int(n) if n else DEFAULT_NEAR_WINDOW for n in pieces[1::2])
     if any(not part for part in parts):
         return None
@@ -272,10 +312,11 @@ def compile_theme(
     raw += [(k, WEAK_WEIGHT, False) for k in rules.get("weak", [])]
     raw += [(k, 1.0, False) for k in rules.get("near", [])]
     raw += [(k, 1.0, True) for k in rules.get("exclude", [])]
+    sets = compile_word_sets(rules.get("sets", {}))
     entries: list[Entry] = []
     exclusions: list[Entry] = []
     for text, weight, exclude in raw:
-        entry = parse_entry(text, weight, exclude=exclude)
+        entry = parse_entry(text, weight, exclude=exclude, sets=sets)
         if entry is not None:
             (exclusions if entry.exclude else entries).append(entry)
     patterns: list[tuple[re.Pattern[str], float, str]] = []
