@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ppg_desktop.core.redaction_names import find_names
+from ppg_desktop.core.redaction_names import find_names, first_names
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -115,7 +115,7 @@ _EMAIL = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w@])"
 )
-_NHS = re.compile(r"(?<![\w+\-/.])(\d{3})([ \-]?)(\d{3})\2(\d{4})(?![\w\-/]|\.\d)")
+_NHS = re.compile(r"(?<![\w+\-/.])(\d{3})([ \-.]?)(\d{3})\2(\d{4})(?![\w\-/]|\.\d)")
 _NHS_CONTEXT = re.compile(r"\bNHS\s*(?:no\.?|num(?:ber)?|#)?\s*(?:is|:|-)?\s*$", re.IGNORECASE)
 _PHONE = re.compile(
     r"(?<![\w+/.:])(?:"
@@ -128,16 +128,79 @@ _POSTCODE = re.compile(
     r"(?<![\w\-/])([A-Z]{1,2}\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})(?![\w\-/])", re.IGNORECASE
 )
 
+# Emails written out to dodge spam filters: "jane dot doe at gmail dot com", "jo (at) nhs.net".
+_SPELLED_DOT = r"(?:\s*[(\[]\s*dot\s*[)\]]\s*|\s+dot\s+|\.)"
+_SPELLED_AT = r"(?P<at>\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+)"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.@])(?P<local>[A-Za-z0-9][A-Za-z0-9_%+\-]*(?:{_SPELLED_DOT}[A-Za-z0-9_%+\-]+){{0,3}})"
+    rf"{_SPELLED_AT}"
+    rf"(?P<domain>[A-Za-z0-9][A-Za-z0-9\-]*(?:{_SPELLED_DOT}[A-Za-z0-9][A-Za-z0-9\-]*){{1,3}})"
+    r"(?![\w@])",
+    re.IGNORECASE,
+)
+_SPELLED_EMAIL_HINT = re.compile(
+    r"\bdot\b|[(\[{<]\s*at\s*[)\]}>]|\.(?:com|net|org|co|uk|ie)\b", re.IGNORECASE
+)
+_SPELLED_SEPARATOR = re.compile(r"\s*[(\[]\s*dot\s*[)\]]\s*|\s+dot\s+|\.", re.IGNORECASE)
+_EMAIL_ENDINGS = frozenset(
+    [
+        "com",
+        "net",
+        "org",
+        "uk",
+        "ie",
+        "eu",
+        "info",
+        "io",
+        "me",
+        "biz",
+        "co.uk",
+        "org.uk",
+        "ac.uk",
+        "nhs.net",
+        "nhs.uk",
+        "gov.uk",
+        "me.uk",
+    ]
+)
+_EMAIL_PROVIDERS = frozenset(
+    [
+        "gmail",
+        "googlemail",
+        "hotmail",
+        "outlook",
+        "live",
+        "yahoo",
+        "icloud",
+        "me",
+        "aol",
+        "btinternet",
+        "btopenworld",
+        "sky",
+        "talktalk",
+        "virginmedia",
+        "ntlworld",
+        "blueyonder",
+        "tiscali",
+        "protonmail",
+        "proton",
+        "gmx",
+        "mail",
+    ]
+)
+
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+_YEAR = r"(?:\d{4}|['’]?\d{2})"
 _DATE = (
-    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}"
-    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"(?:(?:19|20)\d{2}[/.\-]\d{1,2}[/.\-]\d{1,2}"
+    r"|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+{_YEAR}"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}"
     rf"|(?:{_MONTHS})\.?\s+\d{{4}}"
-    r"|(?:19|20)\d{2})(?![\w/])"
+    r"|(?:19|20)\d{2})(?![\w/]|[.\-]\d)"
 )
 _DOB = re.compile(
     r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on|\s+in)?|birthday(?:\s+is)?)"
@@ -145,17 +208,80 @@ _DOB = re.compile(
     re.IGNORECASE,
 )
 
-_STREET_TYPES = (
-    "road|rd|street|st|avenue|ave|lane|ln|close|drive|way|crescent|cres|court|ct|place|pl"
-    "|gardens|gdns|grove|terrace|walk|mews|square|row|rise|hill|green|parade|view|park|vale"
+_STREET_WORDS = (
+    "road|street|avenue|lane|close|drive|way|crescent|court|place"
+    "|gardens|grove|terrace|walk|mews|square|row|rise|hill|green|parade|view|park|vale"
     "|croft|fold|gate|wharf|meadows?|boulevard|crossing|end|yard|chase|glade|heights|villas"
 )
+# Abbreviations keep their full stop, except at the end of a sentence ("7 Elm Rd. It is...").
+_STREET_ABBREVIATIONS = r"(?:rd|st|ave|ln|cres|ct|pl|gdns)\b(?:\.(?!\s+[A-Z]|\s*$))?"
+_STREET_TYPES = rf"(?:{_STREET_WORDS})\b|{_STREET_ABBREVIATIONS}"
+_FLAT = r"(?:\b(?:[Ff]lat|FLAT|[Aa]partment|[Aa]pt|[Uu]nit)\.?\s+\d{1,4}[A-Za-z]?,?\s+)?"
 _ADDRESS = re.compile(
-    r"(?:\b(?:[Ff]lat|FLAT|[Aa]partment|[Aa]pt|[Uu]nit)\.?\s+\d{1,4}[A-Za-z]?,?\s+)?"
-    r"(?<![\w:./£$\-])\d{1,4}[A-Za-z]?,?\s+"
+    _FLAT + r"(?<![\w:./£$\-])\d{1,4}[A-Za-z]?,?\s+"
     r"(?:(?:[A-Z][A-Za-z'’\-]+|St\.?)\s+){1,3}"
-    rf"(?i:{_STREET_TYPES})\b\.?"
+    rf"(?i:{_STREET_TYPES})"
 )
+# A street with no suffix word: "12b The Paddocks", "3 The Maltings".
+_THE_ADDRESS = re.compile(
+    _FLAT + r"(?<![\w:./£$\-])\d{1,4}[A-Za-z]?,?\s+The\s+"
+    r"(?P<words>[A-Z][A-Za-z'’\-]+(?:\s+[A-Z][A-Za-z'’\-]+)?)\b"
+)
+_NOT_THE_ADDRESS = frozenset(
+    [
+        "doctor",
+        "doctors",
+        "nurse",
+        "nurses",
+        "receptionist",
+        "receptionists",
+        "surgery",
+        "practice",
+        "pharmacy",
+        "chemist",
+        "hospital",
+        "nhs",
+        "gp",
+        "gps",
+        "app",
+        "website",
+        "phone",
+        "phones",
+        "system",
+        "staff",
+        "team",
+        "manager",
+        "queue",
+        "line",
+        "reception",
+        "next",
+        "first",
+        "last",
+        "same",
+        "other",
+        "one",
+    ]
+)
+# All in lower case, only where the words before say it is an address ("I live at 14 park
+# road", "[NAME], 14 park road").
+_LOWERCASE_ADDRESS = re.compile(
+    r"(?:\[NAME\]\s*,?|\b(?:live[sd]?|living|stay(?:s|ing)?|moved)\s+(?:at|to|on|in)"
+    r"|\baddress(?:\s+is)?\s*:?)\s*"
+    r"(?P<address>(?:flat\s+\d{1,4}[a-z]?,?\s+)?\d{1,4}[a-z]?,?\s+(?:[a-z][a-z'’\-]+\s+){1,3}"
+    rf"(?:{_STREET_WORDS})\b)",
+    re.IGNORECASE,
+)
+# A house name, only when a postcode follows in the same sentence ("Rose Cottage, Mill Lane,
+# AB1 2CD"); a bare "Hope Farm" may be the practice.
+_HOUSE_NAME = re.compile(
+    r"\b(?:[A-Z][A-Za-z'’\-]+\s+){1,3}"
+    r"(?:Cottage|House|Lodge|Farm|Farmhouse|Manor|Barn|Bungalow|Rectory|Vicarage|Villa|Grange)"
+    rf"(?:,\s*(?:[A-Z][A-Za-z'’\-]+\s+){{1,3}}(?i:{_STREET_WORDS})\b)?"
+    r"(?=,?\s*(?:[A-Z][A-Za-z'’\-]+,?\s+){0,2}[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b)"
+)
+# Places everyone knows: harmless, and redacting them only puzzles the reader.
+_FAMOUS_ADDRESSES = frozenset({"10 downing street", "11 downing street", "221b baker street"})
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -179,10 +305,42 @@ def _phone_is_valid(candidate: str) -> bool:
     return len(digits) == 11 or (len(digits) == 10 and digits.startswith("01"))
 
 
+def _spelled_email_is_real(m: re.Match[str]) -> bool:
+    """A written-out email, not "looked at nhs.uk": the '@' in brackets, a 'dot' spelled out,
+    a known provider, or a local part that looks like someone's address."""
+    domain_parts = _SPELLED_SEPARATOR.split(m.group("domain").lower())
+    ending = ".".join(domain_parts[-2:])
+    if not (ending in _EMAIL_ENDINGS or domain_parts[-1] in _EMAIL_ENDINGS):
+        return False
+    if m.group("at").strip() != "at":  # "(at)", "[at]"
+        return True
+    local = m.group("local")
+    spelled = _SPELLED_SEPARATOR.search(local) or any(c.isdigit() or c in "_%+" for c in local)
+    return bool(
+        spelled
+        or domain_parts[0] in _EMAIL_PROVIDERS
+        or (" dot " in m.group("domain").lower() and local.lower() in _first_names_any())
+    )
+
+
+def _first_names_any() -> frozenset[str]:
+    plain, ambiguous = first_names()
+    return plain | ambiguous
+
+
 def _fixed_format(text: str) -> list[Finding]:
+    """Emails, NHS numbers, phones, postcodes, dates of birth and addresses; the families that
+    need a digit (or an '@') are skipped when the text has none, as most comments do not."""
     found: list[Finding] = []
-    for m in _EMAIL.finditer(text):
-        found.append(Finding("email", m.start(), m.end(), m.group()))
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            found.append(Finding("email", m.start(), m.end(), m.group()))
+    if _SPELLED_EMAIL_HINT.search(text):
+        for m in _SPELLED_EMAIL.finditer(text):
+            if "@" not in m.group() and _spelled_email_is_real(m):
+                found.append(Finding("email", m.start(), m.end(), m.group()))
+    if not _HAS_DIGIT.search(text):
+        return found
     for m in _NHS.finditer(text):
         digits = m.group(1) + m.group(3) + m.group(4)
         if nhs_number_is_valid(digits) or _NHS_CONTEXT.search(
@@ -198,7 +356,24 @@ def _fixed_format(text: str) -> list[Finding]:
             found.append(Finding("postcode", m.start(), m.end(), value))
     for m in _DOB.finditer(text):
         found.append(Finding("date_of_birth", m.start(1), m.end(1), m.group(1)))
-    for m in _ADDRESS.finditer(text):
+    found += _addresses(text)
+    return found
+
+
+def _addresses(text: str) -> list[Finding]:
+    """House-number-and-street addresses, streets named "The ...", lower-case addresses after a
+    name or "I live at", and house names before a postcode."""
+    found = [
+        Finding("address", m.start(), m.end(), m.group())
+        for m in _ADDRESS.finditer(text)
+        if " ".join(m.group().lower().split()) not in _FAMOUS_ADDRESSES
+    ]
+    for m in _THE_ADDRESS.finditer(text):
+        if not any(w.lower() in _NOT_THE_ADDRESS for w in m.group("words").split()):
+            found.append(Finding("address", m.start(), m.end(), m.group()))
+    for m in _LOWERCASE_ADDRESS.finditer(text):
+        found.append(Finding("address", m.start("address"), m.end("address"), m.group("address")))
+    for m in _HOUSE_NAME.finditer(text):
         found.append(Finding("address", m.start(), m.end(), m.group()))
     return found
 
@@ -291,6 +466,8 @@ def redact(text: str, *, keep: Iterable[str] = ()) -> RedactedText:
         text = "" if text is None else str(text)
     keep = [k for k in keep if isinstance(k, str) and k.strip()]
     findings = _detect(text, keep)
+    if not findings:  # most comments: nothing to replace, nothing to look at again
+        return RedactedText(text, [], text)
     redacted, pieces = _apply(text, findings)
     # A replacement can change what surrounds a word ("Flat 2, [ADDRESS]"); look again until
     # nothing more is found, so that redacting twice gives the same text.

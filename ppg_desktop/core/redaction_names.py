@@ -8,7 +8,6 @@ A first name that is also a word or a month (Will, May, Hope) counts only in suc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ppg_desktop.paths import resources_dir
@@ -30,7 +29,7 @@ _LOWERCASE_TITLES = _words("dr mr mrs ms")
 _SURNAME_PARTICLES = _words("van von de der den du la le di da al bin el ter")
 _STRONG_BEFORE = _words("""
     spoke_to speak_to speaking_to talked_to talk_to talking_to asked thanked thank thanks
-    thanks_to thank_you told named called dear hi hello receptionist receptionists nurse doctor
+    thanks_to thank_you told named called dear hi hello ask asking receptionist receptionists nurse doctor
     gp pharmacist manager colleague husband wife son daughter partner mum mother dad father
     carer neighbour friend brother sister grandson granddaughter seen_by helped_by examined_by
     from with by saw see and or""")
@@ -46,23 +45,50 @@ _SAID_AFTER = _words("""
     refused helped booked sorted laughed insisted suggested advised agreed promised arranged
     listened smiled""")
 _ROLE_AFTER = re.compile(
-    r"^,?\s+(?:on|at|from|in)\s+(?:the\s+)?(?:front\s+)?(?:reception|desk|phones?|dispensary)\b"
-    r"|^,?\s+(?:the|our|my|a)\s+(?:practice\s+|senior\s+|new\s+|lovely\s+)?"
+    r"^,?[ \t]+(?:on|at|from|in|behind)\s+(?:the\s+)?(?:front\s+)?"
+    r"(?:reception|desk|phones?|dispensary|pharmacy|switchboard|counter|chemist)\b"
+    r"|^,?[ \t]+(?:the|our|my|a)\s+(?:practice\s+|senior\s+|new\s+|lovely\s+)?"
     r"(?:receptionist|nurse|doctor|gp|manager|pharmacist|physio|physiotherapist|paramedic"
     r"|midwife|health\s+visitor|care\s+coordinator|social\s+prescriber)\b",
     re.IGNORECASE,
 )
+# A lower-case name straight before a house number ("john smith, 14 park road").
+_ADDRESS_AFTER = re.compile(
+    r"^(?:\s+[a-z][a-z'’\-]+)?\s*,?\s+(?:flat\s+\d{1,4}[a-z]?,?\s+)?\d{1,4}[a-z]?,?\s+[a-z]",
+    re.IGNORECASE,
+)
+# Words that introduce the writer's own name; the strong ones take any word ("my name is
+# kwabena"), labels a listed or capitalised one ("patient: mary jones", not "patient: maybe"),
+# the weak ones only a listed first name ("I am priya", not "I am tired").
+_INTRODUCTION = re.compile(
+    r"\b(?:(?P<strong>(?:my|patient['’]?s?|full)\s+name\s*(?:is|:|-)|my\s+name['’]s)"
+    r"|(?P<label>name\s*:|patient\s*:|signed\s*:?)"
+    r"|(?P<weak>i\s+am|i['’]m|this\s+is|it['’]s))\s+",
+    re.IGNORECASE,
+)
+# Lower-case words that are not part of a name typed in lower case ("my name is jo and...").
+_NOT_LOWERCASE_SURNAMES = _words("""
+    here writing calling ringing emailing aged age again really very please thanks thank sorry
+    hi hello from about regarding re who was is am and but or so if as at on in to for of by
+    with the a an not just also still and i rang was is has had did came went got saw gave took
+    made called sent left put let seems kept came rings""")
+_VERB_ENDINGS = ("ing", "ed", "ly")
 # Words that look like places: never a surname after a first name ("Hope Street"), but fine
 # after a title ("Dr Green", "Mrs Hill").
 _PLACE_WORDS = _words("""
     street road lane avenue close drive way hill green park court place square farm house
     surgery practice centre center clinic hospital pharmacy chemist medical health church hall
     school college academy station estate gardens crescent terrace grove walk mews row rise
-    vale wharf meadows bridge library""")
-# Words that end a place's name but are seldom surnames ("Robin Hood Way", "Hope Farm").
+    vale wharf meadows bridge library ward wing unit suite building division band""")
+# Words that end the name of a place, ward or group but are seldom surnames ("Robin Hood Way",
+# "Hope Farm", "Jenny Lind ward", "Joy Division").
 _PLACE_ENDINGS = _words("""
     street road lane avenue way drive close crescent terrace gardens grove mews farm estate
-    surgery practice centre center clinic hospital pharmacy school college academy station""")
+    surgery practice centre center clinic hospital pharmacy school college academy station
+    ward wing unit suite division band orchestra choir trust foundation society club
+    institute university hotel inn pub museum gallery theatre cinema stadium airport""")
+# Of those, the ones that follow a place's name even in lower case ("the Jenny Lind ward").
+_LOWERCASE_PLACE_ENDINGS = _words("ward wing unit suite")
 # Capitalised words that are not names: sentence openers, days, months, the health service.
 _NOT_NAMES = _words("""
     i a an the and but or so if on in at to for of by with from is was were are be been she he
@@ -78,7 +104,15 @@ _NOT_NAMES = _words("""
     pharmacist partner associate physician consultant registrar locum paramedic midwife ward
     unit ambulance urgent care covid flu app online patient patients ppg group trust council
     service services department boots lloyds superdrug asda tesco ics icb cqc pals pcn
-    mum dad mother father son daughter wife husband english british god dear hi hello re ref""")
+    mum dad mother father son daughter wife husband english british god dear hi hello re ref
+    someone somebody anyone anybody everyone everybody nobody none noone each both another
+    whoever whom whose which myself yourself himself herself itself ourselves themselves mine
+    yours hers ours theirs either neither such own few many much more most other others same
+    several staff everybody people lady ladies man men woman women girl girls guy guys lad
+    lads chap person receptionists nurses volunteers someone's later eventually finally then
+    now next first last once madam sirs""")
+# Capitalised words that may open a sentence before "on reception" and are not names.
+_ROLE_SUBJECT_STOP = _words("the staff everyone someone nobody whoever lady man woman girl")
 
 
 @lru_cache(maxsize=1)
@@ -102,39 +136,53 @@ _TOKEN = re.compile(
 _POSSESSIVE = re.compile(r"(?:['’]s|['’\-])$")
 
 
-@dataclass
+_CONTRACTION = re.compile(r"['’](?:ve|m|d|ll|re|t)$", re.IGNORECASE)
+
+
 class _Token:
-    start: int
-    end: int  # without a possessive 's
-    full_end: int
-    word: str  # the token text without a possessive 's
-    is_word: bool
-    is_placeholder: bool
+    """One token of a comment, with what the name rules ask of it worked out once."""
 
-    @property
-    def low(self) -> str:
-        return self.word.lower()
+    __slots__ = (
+        "capitalised",
+        "end",
+        "full_end",
+        "is_placeholder",
+        "is_word",
+        "low",
+        "shouting",
+        "start",
+        "word",
+    )
 
-    @property
-    def capitalised(self) -> bool:
-        return self.word[:1].isupper() and not (len(self.word) > 1 and self.word.isupper())
-
-    @property
-    def shouting(self) -> bool:
-        return len(self.word) > 1 and self.word.isupper()
+    def __init__(
+        self, start: int, end: int, full_end: int, word: str, is_word: bool, is_placeholder: bool
+    ) -> None:
+        self.start = start
+        self.end = end  # without a possessive 's
+        self.full_end = full_end
+        self.word = word  # the token text without a possessive 's
+        self.is_word = is_word
+        self.is_placeholder = is_placeholder
+        self.low = word.lower()
+        self.shouting = len(word) > 1 and word.isupper()
+        self.capitalised = word[:1].isupper() and not self.shouting
 
 
 def _tokens(text: str) -> list[_Token]:
+    """The comment's tokens; a contraction ("I've", "you'd") is not a word that can be a name."""
     tokens = []
     for m in _TOKEN.finditer(text):
         raw = m.group()
-        is_placeholder = raw.startswith("[") and raw.endswith("]") and len(raw) > 2
-        is_word = not is_placeholder and raw[0].isalpha()
-        word = _POSSESSIVE.sub("", raw) if is_word else raw
-        word = word or raw
-        tokens.append(
-            _Token(m.start(), m.start() + len(word), m.end(), word, is_word, is_placeholder)
-        )
+        first = raw[0]
+        is_placeholder = first == "[" and len(raw) > 2 and raw[-1] == "]"
+        is_word = not is_placeholder and first.isalpha()
+        word = raw
+        if is_word and raw[-1] in "'’-s":
+            word = _POSSESSIVE.sub("", raw) or raw
+        if is_word and ("'" in word or "’" in word) and _CONTRACTION.search(word):
+            is_word = False
+        start = m.start()
+        tokens.append(_Token(start, start + len(word), m.end(), word, is_word, is_placeholder))
     return tokens
 
 
@@ -152,14 +200,32 @@ def _surname_like(tok: _Token) -> bool:
     )
 
 
-def _extend_surname(text: str, tokens: list[_Token], index: int) -> int:
-    """The index of the last token of a name starting at `index` (adds up to two surnames)."""
+def _lowercase_surname_like(tok: _Token) -> bool:
+    """A lower-case word that can be the surname of a name typed in lower case."""
+    return (
+        tok.is_word
+        and tok.word.islower()
+        and len(tok.low) > 1
+        and tok.low not in _NOT_NAMES
+        and tok.low not in _NOT_LOWERCASE_SURNAMES
+        and tok.low not in _TITLES
+        and tok.low not in _PLACE_ENDINGS
+        and tok.low not in _SAID_AFTER
+        and not tok.low.endswith(_VERB_ENDINGS)
+    )
+
+
+def _extend_surname(text: str, tokens: list[_Token], index: int, *, lowercase: bool = False) -> int:
+    """The index of the last token of a name starting at `index` (adds up to two surnames;
+    lower-case ones too when the name itself was typed in lower case)."""
     last = index
     while last + 1 < len(tokens) and last - index < 2:
         nxt = tokens[last + 1]
         if tokens[last].end != tokens[last].full_end:  # "Sharon's" ends the name
             break
-        if _gap(text, tokens[last], nxt) != " " or not _surname_like(nxt):
+        if _gap(text, tokens[last], nxt) != " ":
+            break
+        if not (_surname_like(nxt) or (lowercase and _lowercase_surname_like(nxt))):
             break
         last += 1
     return last
@@ -169,9 +235,11 @@ def _words_before(text: str, tokens: list[_Token], index: int) -> tuple[str, str
     """The one and two lower-case words just before a token, looking past one comma
     ("the nurse, Grace"); empty when other punctuation intervenes."""
     k = index - 1
-    if k >= 1 and tokens[k].word == "," and not _gap(text, tokens[k], tokens[index]).strip():
+    if k >= 1 and tokens[k].word == "," and _gap(text, tokens[k], tokens[index]) in (" ", ""):
         k -= 1
     if k < 0 or not tokens[k].is_word or _gap(text, tokens[k], tokens[k + 1]).strip():
+        return "", ""
+    if "\n" in _gap(text, tokens[k], tokens[index]):
         return "", ""
     one = tokens[k].low
     if k >= 1 and tokens[k - 1].is_word and not _gap(text, tokens[k - 1], tokens[k]).strip():
@@ -242,7 +310,7 @@ def _names_a_place(text: str, tokens: list[_Token], first: int, last: int) -> bo
         after is not None
         and after.is_word
         and after.low in _PLACE_ENDINGS
-        and after.word[:1].isupper()
+        and (after.word[:1].isupper() or after.low in _LOWERCASE_PLACE_ENDINGS)
         and _gap(text, tokens[last], after) == " "
     )
 
@@ -257,14 +325,12 @@ def _list_names(
         if not tok.is_word:
             continue
         low = tok.low
-        one, two = _words_before(text, tokens, i)
         if low in plain and low not in _NOT_NAMES:
             # "Sharon" is a name; "matt" or "terry" typed in lower case needs the context
-            is_name = (
-                tok.capitalised
-                or tok.shouting
-                or _context_says_name(text, tokens, i, one, two, known=True, weak_ok=True)
-            )
+            is_name = tok.capitalised or tok.shouting
+            if not is_name:
+                one, two = _words_before(text, tokens, i)
+                is_name = _context_says_name(text, tokens, i, one, two, known=True, weak_ok=True)
         elif tok.capitalised and (
             low in ambiguous
             or (
@@ -274,11 +340,16 @@ def _list_names(
                 and len(low) > 1
             )
         ):
+            one, two = _words_before(text, tokens, i)
             is_name = _context_says_name(text, tokens, i, one, two, known=low in ambiguous)
         else:
             is_name = False
         if is_name:
-            last = _extend_surname(text, tokens, i) if not tok.shouting else i
+            last = (
+                _extend_surname(text, tokens, i, lowercase=tok.word.islower())
+                if not tok.shouting
+                else i
+            )
             if _names_a_place(text, tokens, i, last):
                 continue
             spans.append((tok.start, tokens[last].end))
@@ -320,13 +391,26 @@ def _context_says_name(
         return True  # "spoke to April", "thanks to June"
     if is_month and (one in _DATE_WORDS_BEFORE or (i >= 1 and tokens[i - 1].word[:1].isdigit())):
         return False
-    sentence_start = i == 0 or tokens[i - 1].word in (".", "!", "?", '"', "(", "“")
+    sentence_start = (
+        i == 0
+        or tokens[i - 1].word in (".", "!", "?", '"', "(", "“", ":", ";")
+        or "\n" in _gap(text, tokens[i - 1], tokens[i])
+    )
     if weak_ok and (one in _WEAK_BEFORE or two in _WEAK_BEFORE):
         return True  # "with dave": enough for a name that is not also a word
-    if not known:
-        # an unknown capitalised word is a name only after a strong trigger (handled above)
-        return False
     after = text[tokens[i].full_end : tokens[i].full_end + 60]
+    if not known:
+        # An unknown capitalised word is a name after a strong trigger (handled above), or
+        # before a role in mid-sentence ("thanks again to all, and Oghenekaro on reception");
+        # at the start of a sentence "Chaos on reception" is more likely than a name.
+        return (
+            not sentence_start
+            and low not in _ROLE_SUBJECT_STOP
+            and not low.endswith(_VERB_ENDINGS)
+            and bool(_ROLE_AFTER.match(after))
+        )
+    if weak_ok and tokens[i].word.islower() and _ADDRESS_AFTER.match(after):
+        return True  # "john smith, 14 park road"
     if _ROLE_AFTER.match(after):
         return True
     if i + 1 < len(tokens):
@@ -339,9 +423,72 @@ def _context_says_name(
     return False
 
 
+def _introduced_names(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Names after "my name is", "patient:", "I am" (any case): "my name is john smith"."""
+    spans = []
+    plain = first_names()[0]
+    starts = {tok.start: i for i, tok in enumerate(tokens)}
+    for m in _INTRODUCTION.finditer(text):
+        i = starts.get(m.end())
+        if i is None:
+            continue
+        tok = tokens[i]
+        if not tok.is_word or (m.group("weak") and tok.low not in plain):
+            continue
+        if m.group("label") and not (tok.capitalised or tok.low in plain):
+            continue
+        if not (tok.capitalised or tok.shouting or _lowercase_surname_like(tok)):
+            continue
+        if tok.low in _NOT_NAMES or tok.low in _TITLES:
+            continue
+        last = _extend_surname(text, tokens, i, lowercase=tok.word.islower())
+        spans.append((tok.start, tokens[last].end))
+    return spans
+
+
+# For the cheap first look (see `could_hold_a_name`).
+_INTRODUCING_WORDS = _words("name patient signed")
+# Words without which an unknown capitalised word ("Oghenekaro") is never taken for a name:
+# the strong triggers before a name (first word of each phrase) and the roles after one.
+_UNKNOWN_NAME_TRIGGERS = frozenset(
+    phrase.split()[0] for phrase in _STRONG_BEFORE - _WEAK_BEFORE
+) | _words("""
+    reception desk phone phones dispensary pharmacy switchboard counter chemist receptionist
+    nurse doctor gp manager pharmacist physio physiotherapist paramedic midwife health care
+    social""")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z\u00C0-\u00DE][A-Za-z\u00C0-\u024F]*")
+_ANY_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)*")
+# A capitalised word inside a sentence (after a word or a comma on the same line): the only
+# place an unknown capitalised word can be taken for a name.
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[\w,'’]) +([A-Z\u00C0-\u00DE][A-Za-z\u00C0-\u024F]+)")
+
+
+def could_hold_a_name(text: str) -> bool:
+    """A cheap first look: False when no word of `text` could be or signal a name, so the
+    token-by-token search can be skipped (most comments name nobody)."""
+    plain, ambiguous = first_names()
+    lows = set(_ANY_WORD.findall(text.lower()))
+    if "'" in text or "’" in text:
+        lows.update(low[:-2] for low in list(lows) if low.endswith(("'s", "’s")))
+    if not lows.isdisjoint(plain) or not lows.isdisjoint(_LOWERCASE_TITLES):
+        return True
+    for word in _CAPITALISED_WORD.findall(text):
+        low = word.lower()
+        if low in ambiguous or low in _TITLES:
+            return True
+    if not lows.isdisjoint(_INTRODUCING_WORDS) and _INTRODUCTION.search(text):
+        return True
+    if lows.isdisjoint(_UNKNOWN_NAME_TRIGGERS):
+        return False
+    return any(m.group(1).lower() not in _NOT_NAMES for m in _MID_SENTENCE_CAPITAL.finditer(text))
+
+
 def find_names(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of people's names in `text`."""
+    if not could_hold_a_name(text):
+        return []
     tokens = _tokens(text)
     spans = _title_names(text, tokens)
+    spans += _introduced_names(text, tokens)
     spans += _list_names(text, tokens, spans)
     return [(s, e) for s, e in spans if e > s]
