@@ -87,21 +87,26 @@ class Taxonomy:
         found = matcher.phrase_hits(tokens)
         hits: dict[int, list[Hit]] = {}
         blocked: dict[int, list[tuple[int, int]]] = {}
-        seen_rules: set[int] = set()
-        for phrase_id in found:
-            for rule_number in matcher.owners.get(phrase_id, ()):
-                if rule_number in seen_rules:
-                    continue
-                seen_rules.add(rule_number)
-                rule = matcher.rules[rule_number]
-                if not all(part in found for part in rule.phrase_ids):
-                    continue  # a near rule needs both of its parts
-                for first, last in matcher.rule_hits(rule, found, tokens):
-                    span = (tokens[first].start, tokens[last].end)
-                    if rule.exclude:
-                        blocked.setdefault(rule.theme, []).append(span)
-                    else:
-                        hits.setdefault(rule.theme, []).append(Hit(rule.source, rule.weight, *span))
+        owners, rules = matcher.owners, matcher.rules
+        for phrase_id, phrase_spans in found.items():
+            for rule_number in owners.get(phrase_id, ()):
+                rule = rules[rule_number]
+                parts = rule.phrase_ids
+                if len(parts) == 1:
+                    spans = phrase_spans
+                elif all(part in found for part in parts):
+                    spans = matcher.rule_hits(rule, found, tokens)
+                else:
+                    continue  # a near rule needs all of its parts
+                if rule.exclude:
+                    blocked.setdefault(rule.theme, []).extend(
+                        (tokens[first].start, tokens[last].end) for first, last in spans
+                    )
+                else:
+                    hits.setdefault(rule.theme, []).extend(
+                        Hit(rule.source, rule.weight, tokens[first].start, tokens[last].end)
+                        for first, last in spans
+                    )
         for theme_number in self._with_patterns:
             for pattern, weight, source in self.themes[theme_number].patterns:
                 for regex_hit in pattern.finditer(text):

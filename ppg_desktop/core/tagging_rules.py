@@ -366,7 +366,7 @@ class Matcher:
     themes: list[CompiledTheme]
     phrases: list[Phrase] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
-    owners: dict[int, list[int]] = field(default_factory=dict)  # phrase id -> rule numbers
+    owners: dict[int, list[int]] = field(default_factory=dict)  # key phrase id -> rule numbers
     by_word: dict[str, list[int]] = field(default_factory=dict)  # one-word phrases
     by_pair: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # by first two words
     by_first: dict[str, list[int]] = field(default_factory=dict)  # other phrases, by first word
@@ -399,9 +399,18 @@ class Matcher:
                         entry.exclude,
                     )
                 )
-                for phrase_id in set(ids):
-                    self.owners.setdefault(phrase_id, []).append(rule_number)
+                # A rule is looked at only when its rarest-looking part is found, since it needs
+                # every part anyway: common words (a clinician, "appointment") stay cheap.
+                key = min(ids, key=lambda pid: self._commonness(self.phrases[pid]))
+                self.owners.setdefault(key, []).append(rule_number)
         self._build_fuzzy()
+
+    @staticmethod
+    def _commonness(phrase: Phrase) -> tuple[int, int]:
+        """How often a phrase is likely to be found: one-word phrases of many forms most often."""
+        head = phrase[0]
+        forms = len(head.forms) if head.forms else 1000  # a number or a prefix: often
+        return (-len(phrase), forms)
 
     def _index(self, phrase: Phrase, phrase_id: int) -> None:
         """File a phrase under what its first word (and second, when plain) can be."""
