@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ppg_desktop.core.redaction_names import find_names, first_names
@@ -282,6 +283,12 @@ _HOUSE_NAME = re.compile(
 # Places everyone knows: harmless, and redacting them only puzzles the reader.
 _FAMOUS_ADDRESSES = frozenset({"10 downing street", "11 downing street", "221b baker street"})
 _HAS_DIGIT = re.compile(r"\d")
+# Nine digits or more with separators between: without one there is no NHS or phone number.
+_LONG_NUMBER = re.compile(r"\d(?:[ \-.()]{0,3}\d){8}")
+_INWARD_CODE = re.compile(r"\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z])", re.IGNORECASE)
+_NUMBER_THEN_CAPITAL = re.compile(r"\d[A-Za-z]?,?\s+[A-Z]")
+_LOWERCASE_ADDRESS_HINT = re.compile(r"\[NAME\]|liv|stay|moved|address", re.IGNORECASE)
+_BIRTH_WORD = re.compile(r"d\.?o\.?b|birth|born", re.IGNORECASE)
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -341,40 +348,52 @@ def _fixed_format(text: str) -> list[Finding]:
                 found.append(Finding("email", m.start(), m.end(), m.group()))
     if not _HAS_DIGIT.search(text):
         return found
-    for m in _NHS.finditer(text):
-        digits = m.group(1) + m.group(3) + m.group(4)
-        if nhs_number_is_valid(digits) or _NHS_CONTEXT.search(
-            text[max(0, m.start() - 20) : m.start()]
-        ):
-            found.append(Finding("nhs_number", m.start(), m.end(), m.group()))
-    for m in _PHONE.finditer(text):
-        if _phone_is_valid(m.group()):
-            found.append(Finding("phone", m.start(), m.end(), m.group()))
-    for m in _POSTCODE.finditer(text):
-        value = m.group()
-        if value.isupper() or value.islower():
-            found.append(Finding("postcode", m.start(), m.end(), value))
-    for m in _DOB.finditer(text):
-        found.append(Finding("date_of_birth", m.start(1), m.end(1), m.group(1)))
-    found += _addresses(text)
+    if _LONG_NUMBER.search(text):
+        for m in _NHS.finditer(text):
+            digits = m.group(1) + m.group(3) + m.group(4)
+            if nhs_number_is_valid(digits) or _NHS_CONTEXT.search(
+                text[max(0, m.start() - 20) : m.start()]
+            ):
+                found.append(Finding("nhs_number", m.start(), m.end(), m.group()))
+        for m in _PHONE.finditer(text):
+            if _phone_is_valid(m.group()):
+                found.append(Finding("phone", m.start(), m.end(), m.group()))
+    has_postcode = False
+    if _INWARD_CODE.search(text):
+        for m in _POSTCODE.finditer(text):
+            value = m.group()
+            if value.isupper() or value.islower():
+                found.append(Finding("postcode", m.start(), m.end(), value))
+                has_postcode = True
+    if _BIRTH_WORD.search(text):
+        for m in _DOB.finditer(text):
+            found.append(Finding("date_of_birth", m.start(1), m.end(1), m.group(1)))
+    found += _addresses(text, has_postcode=has_postcode)
     return found
 
 
-def _addresses(text: str) -> list[Finding]:
+def _addresses(text: str, *, has_postcode: bool) -> list[Finding]:
     """House-number-and-street addresses, streets named "The ...", lower-case addresses after a
-    name or "I live at", and house names before a postcode."""
-    found = [
-        Finding("address", m.start(), m.end(), m.group())
-        for m in _ADDRESS.finditer(text)
-        if " ".join(m.group().lower().split()) not in _FAMOUS_ADDRESSES
-    ]
-    for m in _THE_ADDRESS.finditer(text):
-        if not any(w.lower() in _NOT_THE_ADDRESS for w in m.group("words").split()):
+    name or "I live at", and house names before a postcode (each looked for only when a cheap
+    search finds what it needs)."""
+    found = []
+    if _NUMBER_THEN_CAPITAL.search(text):
+        found += [
+            Finding("address", m.start(), m.end(), m.group())
+            for m in _ADDRESS.finditer(text)
+            if " ".join(m.group().lower().split()) not in _FAMOUS_ADDRESSES
+        ]
+        for m in _THE_ADDRESS.finditer(text):
+            if not any(w.lower() in _NOT_THE_ADDRESS for w in m.group("words").split()):
+                found.append(Finding("address", m.start(), m.end(), m.group()))
+    if _LOWERCASE_ADDRESS_HINT.search(text):
+        for m in _LOWERCASE_ADDRESS.finditer(text):
+            found.append(
+                Finding("address", m.start("address"), m.end("address"), m.group("address"))
+            )
+    if has_postcode:
+        for m in _HOUSE_NAME.finditer(text):
             found.append(Finding("address", m.start(), m.end(), m.group()))
-    for m in _LOWERCASE_ADDRESS.finditer(text):
-        found.append(Finding("address", m.start("address"), m.end("address"), m.group("address")))
-    for m in _HOUSE_NAME.finditer(text):
-        found.append(Finding("address", m.start(), m.end(), m.group()))
     return found
 
 
@@ -385,8 +404,11 @@ def _names(text: str) -> list[Finding]:
 # --- putting it together ---------------------------------------------------------------------
 
 
-def _keep_spans(text: str, keep: Iterable[str]) -> list[tuple[int, int]]:
-    spans = []
+@lru_cache(maxsize=64)
+def _keep_pattern(keep: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled pattern for all the kept phrases (built once per list of practices, not
+    once per comment), with "The Grace Medical Centre" also matching "Grace Medical Centre"."""
+    alternatives = []
     for phrase in keep:
         words = phrase.split()
         if not words:
@@ -394,21 +416,31 @@ def _keep_spans(text: str, keep: Iterable[str]) -> list[tuple[int, int]]:
         variants = [words]
         if len(words) > 1 and words[0].lower() == "the":
             variants.append(words[1:])
-        for variant in variants:
-            pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in variant) + r"(?!\w)"
-            spans += [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
-    return spans
+        alternatives += [r"\s+".join(re.escape(w) for w in variant) for variant in variants]
+    if not alternatives:
+        return None
+    alternatives.sort(key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?=((?:" + "|".join(alternatives) + r"))(?!\w))", re.IGNORECASE)
+
+
+def _keep_spans(text: str, keep: tuple[str, ...]) -> list[tuple[int, int]]:
+    pattern = _keep_pattern(keep)
+    if pattern is None:
+        return []
+    return [(m.start(), m.start() + len(m.group(1))) for m in pattern.finditer(text)]
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _detect(text: str, keep: Iterable[str]) -> list[Finding]:
+def _detect(text: str, keep: tuple[str, ...]) -> list[Finding]:
     """All findings in `text`, without overlaps, never splitting a placeholder."""
-    placeholders = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
     candidates = _fixed_format(text)
     candidates += _names(text)
+    if not candidates:
+        return []
+    placeholders = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
     kept = _keep_spans(text, keep)
     chosen: list[Finding] = []
     for cand in sorted(candidates, key=lambda f: (_PRIORITY[f.kind], -(f.end - f.start), f.start)):
@@ -464,7 +496,7 @@ def redact(text: str, *, keep: Iterable[str] = ()) -> RedactedText:
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    keep = [k for k in keep if isinstance(k, str) and k.strip()]
+    keep = tuple(k for k in keep if isinstance(k, str) and k.strip())
     findings = _detect(text, keep)
     if not findings:  # most comments: nothing to replace, nothing to look at again
         return RedactedText(text, [], text)
@@ -499,4 +531,4 @@ def contains_personal_details(text: str, *, keep: Iterable[str] = ()) -> bool:
     """A quick yes/no for the capture form's warning while the volunteer types."""
     if not text or not isinstance(text, str):
         return False
-    return bool(_detect(text, [k for k in keep if isinstance(k, str) and k.strip()]))
+    return bool(_detect(text, tuple(k for k in keep if isinstance(k, str) and k.strip())))
