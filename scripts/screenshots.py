@@ -1,4 +1,4 @@
-"""Render every screen of the app to PNG files, at 1366x768, at normal and 150% text size.
+"""Render every screen of the app to PNG files at 1366x768: normal text, 150% text, high contrast.
 
     .venv/bin/python scripts/screenshots.py --out shots/ [--db demo.db]
 
@@ -23,7 +23,7 @@ from ppg_desktop.core.db import open_database
 from ppg_desktop.ui.app import application
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.self_test import settle
-from ppg_desktop.ui.style import FONT_SCALE_KEY, apply_style
+from ppg_desktop.ui.style import FONT_SCALE_KEY, HIGH_CONTRAST_KEY, apply_style
 
 WIDTH, HEIGHT = 1366, 768
 SAMPLE_COMMENT = (
@@ -117,15 +117,19 @@ def main() -> int:
         db = open_database(db_path)
         ctx = AppContext(db, db_path)
         original = ctx.settings.get(FONT_SCALE_KEY)
+        original_contrast = bool(ctx.settings.get(HIGH_CONTRAST_KEY, False))
         written: list[Path] = []
         try:
-            for scale in (100, 150):
-                suffix = "" if scale == 100 else f"-{scale}"
+            for scale, high in ((100, False), (150, False), (100, True)):
+                suffix = ("" if scale == 100 else f"-{scale}") + ("-contrast" if high else "")
                 ctx.settings.set(FONT_SCALE_KEY, scale)
+                ctx.settings.set(HIGH_CONTRAST_KEY, high)
                 apply_style(app, ctx.settings)
                 written += shoot_main_window(ctx, out, suffix)
-                written.append(shoot_welcome(folder, out, suffix, scale))
+                if not high:
+                    written.append(shoot_welcome(folder, out, suffix, scale))
         finally:
+            ctx.settings.set(HIGH_CONTRAST_KEY, original_contrast)
             if original is None:
                 ctx.settings.set(FONT_SCALE_KEY, 100)
             else:

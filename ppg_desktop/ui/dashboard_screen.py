@@ -189,6 +189,11 @@ class DashboardScreen(QWidget):
         for index, key in enumerate(TILE_ORDER):
             grid.addWidget(self.tiles[key], index // 3, index % 3)
         self.legend_area = QWidget()
+        self.legend_area.setObjectName("chartLegend")
+        # The legend matches the chart it explains (dark text on white), in high contrast too.
+        self.legend_area.setStyleSheet(
+            "QWidget#chartLegend { background: #ffffff; } QLabel { color: #1b1f24; }"
+        )
         # A grid, not a flow: a height-for-width layout here would make the page over-tall.
         self.legend = QGridLayout(self.legend_area)
         self.legend.setContentsMargins(40, 0, 0, 0)

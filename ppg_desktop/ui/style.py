@@ -89,7 +89,23 @@ def style_sheet(scale: int, high: bool) -> str:
     tile_border = "#ffffff" if high else "#c9d1dc"
     muted = "#e0e0e0" if high else "#4a5360"
     error = "#ff8080" if high else "#b00020"
-    return f"""
+    # In high contrast every field needs a visible edge, and check boxes a visible box (filled
+    # when ticked), or they vanish into the black background.
+    edges = (
+        """
+QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QDateEdit, QSpinBox, QListWidget,
+QTableView { border: 1px solid #ffffff; }
+QGroupBox { border: 1px solid #ffffff; margin-top: 1.5em; padding-top: 0.3em; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }
+QCheckBox::indicator { border: 2px solid #ffffff; background: #000000; }
+QCheckBox::indicator:checked { background: #ffff00; border: 2px solid #ffff00; }
+"""
+        if high
+        else ""
+    )
+    return (
+        edges
+        + f"""
 * {{ font-size: {pt(1)}; }}
 QLabel[role="title"] {{ font-size: {pt(1.6)}; font-weight: 600; }}
 QLabel[role="heading"] {{ font-size: {pt(1.2)}; font-weight: 600; }}
@@ -116,6 +132,7 @@ QPushButton:focus, QToolButton:focus, QComboBox:focus, QLineEdit:focus, QDateEdi
 QTextEdit:focus, QPlainTextEdit:focus, QCheckBox:focus, QListWidget:focus, QTableView:focus,
 QSpinBox:focus {{ border: 3px solid {focus}; }}
 """
+    )
 
 
 def apply_style(app: QApplication, settings: SettingsStore) -> None:
