@@ -38,7 +38,7 @@ def open_for_app(path: Path, *, interactive: bool) -> tuple[sqlite_utils.Databas
 
     Raises DatabaseProblem (with words for people) when it cannot be opened.
     """
-    if not is_encrypted_file(path):
+    if path.is_dir() or not is_encrypted_file(path):  # open_database explains a folder
         return open_database(path), None
     if not interactive:
         raise DatabaseProblem(

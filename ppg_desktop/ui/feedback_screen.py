@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlite_utils
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -75,6 +75,9 @@ class FeedbackScreen(QWidget):
         self._size_columns()
         self.delegate = SearchHighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(TEXT_COLUMN, self.delegate)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_selected)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 

@@ -183,3 +183,15 @@ def test_bulk_tag_and_status(screen: FeedbackScreen, ctx: AppContext, qtbot: QtB
     assert FeedbackStore(ctx.db).counts_by("status") == {"closed": 5}
     _settle(qtbot, screen)
     assert screen.model.data(screen.model.index(0, STATUS_COLUMN)) == "Closed"
+
+
+def test_delete_key_in_the_list_deletes_the_selection(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    screen.table.setFocus()
+    screen.table.selectRow(0)
+    screen.window().activateWindow()
+    qtbot.keyClick(screen.table, Qt.Key.Key_Delete)
+    _settle(qtbot, screen)
+    assert FeedbackStore(ctx.db).count() == 4
+    assert screen.undo_bar.isVisible()

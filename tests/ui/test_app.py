@@ -1,0 +1,60 @@
+"""Starting the app: database problems are shown in words, encrypted databases ask for the
+passphrase, and a brand-new database gets the welcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ppg_desktop.core.db import open_database
+from ppg_desktop.core.errors import DatabaseProblem
+from ppg_desktop.ui import app as app_module
+from ppg_desktop.ui import messages
+
+
+def test_unusable_database_is_explained_not_a_traceback(
+    tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "problem_sink", lambda title, text: shown.append((title, text)))
+    code = app_module.run_app(str(tmp_path), self_test=False)  # a folder, not a database file
+    assert code == 3
+    assert shown and shown[0][0] == "The database cannot be opened"
+    assert "is a folder" in shown[0][1]
+
+
+def test_encrypted_database_asks_for_the_passphrase(
+    tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.db"
+    open_database(path, "correct horse").close()
+    answers = iter([("wrong", True), ("correct horse", True)])
+    prompts: list[str] = []
+
+    def fake_get_text(_parent: object, _title: str, prompt: str, *_a: object) -> tuple[str, bool]:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(app_module.QInputDialog, "getText", fake_get_text)
+    db, passphrase = app_module.open_for_app(path, interactive=True)
+    try:
+        assert passphrase == "correct horse"
+        assert db.execute("SELECT count(*) FROM practices").fetchone()[0] == 0
+    finally:
+        db.close()
+    assert len(prompts) == 2
+    assert "passphrase does not open" in prompts[1]  # the second try says why
+
+
+def test_cancelled_passphrase_is_a_database_problem(
+    tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.db"
+    open_database(path, "secret").close()
+    monkeypatch.setattr(app_module.QInputDialog, "getText", lambda *a: ("", False))
+    with pytest.raises(DatabaseProblem, match="no passphrase"):
+        app_module.open_for_app(path, interactive=True)
+    with pytest.raises(DatabaseProblem, match="encrypted"):
+        app_module.open_for_app(path, interactive=False)
