@@ -138,6 +138,7 @@ class CaptureDialog(QDialog):
         self.cancel_button.clicked.connect(self.close)
 
         self._layout()
+        self._tab_order()
         self._timers()
         for key, add_another in (("Ctrl+S", False), ("Ctrl+Return", True), ("Ctrl+Enter", True)):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -238,6 +239,27 @@ class CaptureDialog(QDialog):
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
         self.resize(1000, 620)
+
+    def _tab_order(self) -> None:
+        """Tab walks the form top to bottom, then the themes and contact, then the buttons."""
+        chain = [
+            self.practice,
+            self.date,
+            self.channel,
+            self.kind,
+            self.text,
+            self.chips.add_box,
+            self.chips.add_button,
+            self.contact_name,
+            self.contact_phone,
+            self.contact_email,
+            self.consent,
+            self.save_another_button,
+            self.save_button,
+            self.cancel_button,
+        ]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def _timers(self) -> None:
         self._suggest_timer = QTimer(self)

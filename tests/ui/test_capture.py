@@ -216,3 +216,20 @@ def test_a_badly_formed_email_is_explained_next_to_the_contact(
     assert form.errors["contact"].isVisibleTo(form)
     assert "email" in form.errors["contact"].text().lower()
     assert FeedbackStore(ctx.db).count() == 0  # the item and its contact are stored together
+
+
+def test_tab_walks_the_form_in_reading_order(form: CaptureDialog, qtbot: QtBot) -> None:
+    form.practice.setFocus()
+    seen: list[object] = []
+    for _ in range(9):  # Tab also steps through the day, month and year of the date
+        if form.focusWidget() not in seen:
+            seen.append(form.focusWidget())
+        qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Tab)
+    assert seen[:6] == [
+        form.practice,
+        form.date,
+        form.channel,
+        form.kind,
+        form.text,
+        form.chips.add_box,
+    ]
