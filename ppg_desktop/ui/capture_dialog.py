@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from PySide6.QtCore import QDate, QTimer, Signal
@@ -258,7 +259,7 @@ class CaptureDialog(QDialog):
             self.save_button,
             self.cancel_button,
         ]
-        for before, after in zip(chain, chain[1:], strict=False):
+        for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
 
     def _timers(self) -> None:
