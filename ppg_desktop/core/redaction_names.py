@@ -87,8 +87,10 @@ _PLACE_ENDINGS = _words("""
     surgery practice centre center clinic hospital pharmacy school college academy station
     ward wing unit suite division band orchestra choir trust foundation society club
     institute university hotel inn pub museum gallery theatre cinema stadium airport""")
-# Of those, the ones that follow a place's name even in lower case ("the Jenny Lind ward").
-_LOWERCASE_PLACE_ENDINGS = _words("ward wing unit suite")
+# Of those, the ones that follow a place's name even in lower case ("the Jenny Lind ward",
+# "the Long Eaton clinic").
+_LOWERCASE_PLACE_ENDINGS = _words("""
+    ward wing unit suite surgery practice clinic hospital centre pharmacy station school""")
 # Capitalised words that are not names: sentence openers, days, months, the health service.
 _NOT_NAMES = _words("""
     i a an the and but or so if on in at to for of by with from is was were are be been she he
@@ -483,9 +485,10 @@ def could_hold_a_name(text: str) -> bool:
     return any(m.group(1).lower() not in _NOT_NAMES for m in _MID_SENTENCE_CAPITAL.finditer(text))
 
 
-def find_names(text: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of people's names in `text`."""
-    if not could_hold_a_name(text):
+def find_names(text: str, *, skip_first_look: bool = False) -> list[tuple[int, int]]:
+    """Spans (start, end) of people's names in `text` (`skip_first_look`: search token by token
+    even when `could_hold_a_name` says there is nothing to find; for the tests)."""
+    if not skip_first_look and not could_hold_a_name(text):
         return []
     tokens = _tokens(text)
     spans = _title_names(text, tokens)

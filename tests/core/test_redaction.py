@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from ppg_desktop.core.redaction import (
     PLACEHOLDER_RE,
     PLACEHOLDERS,
+    _fixed_format,
     contains_personal_details,
     keep_words,
     nhs_number_is_valid,
     redact,
 )
+from ppg_desktop.core.redaction_names import could_hold_a_name, find_names, first_names
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_PATH = ROOT / "tests" / "data" / "redaction_cases.jsonl"
@@ -323,3 +325,197 @@ def test_keep_words_are_the_practices_and_the_ppg(tmp_path: Path) -> None:
     assert redact(text, keep=keep_words(db)).text == (
         "Hope Farm Surgery and Friends of Hope Farm thank Dr [NAME]"
     )
+
+
+# --- the tester's probes, rule by rule ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "best doctor I've ever had",
+        "the nurse I'm told was new",
+        "the doctor I'd seen before",
+        "the receptionist I'll ring later",
+        "the doctor I saw",
+        "the nurse you'd expect",
+        "the doctor someone recommended",
+    ],
+)
+def test_contractions_and_pronouns_after_a_role_are_not_names(text: str) -> None:
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ask Mo at the pharmacy", "Ask [NAME] at the pharmacy"),
+        ("Zainab on reception was kind", "[NAME] on reception was kind"),
+        ("Kwame the receptionist helped", "[NAME] the receptionist helped"),
+        ("my GP, Dr Okonkwo, was great", "my GP, Dr [NAME], was great"),
+        ("john smith, 14 park road", "[NAME], [ADDRESS]"),
+        ("my name is john smith", "my name is [NAME]"),
+        ("patient: mary jones", "patient: [NAME]"),
+        ("I am priya patel and I waited", "I am [NAME] and I waited"),
+        ("and Oghenekaro on reception", "and [NAME] on reception"),
+    ],
+)
+def test_names_without_a_title(text: str, expected: str) -> None:
+    assert redact(text).text == expected
+
+
+def test_the_name_list_covers_people_across_backgrounds() -> None:
+    plain, ambiguous = first_names()
+    assert len(plain | ambiguous) >= 2000
+    for name in (
+        "zainab",
+        "priya",
+        "mohammed",
+        "muhammad",
+        "mo",
+        "aisha",
+        "oluwaseun",
+        "kwame",
+        "agnieszka",
+        "wei",
+        "siobhan",
+        "rhys",
+        "yusuf",
+        "małgorzata",
+        "tendai",
+    ):
+        assert name in plain, name
+    for word in ("will", "may", "hope", "grace", "jun", "lloyd", "said", "victoria"):
+        assert word in ambiguous, word
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("date of birth 1951-02-14", "1951-02-14"),
+        ("DOB 5th Jan 52", "5th Jan 52"),
+        ("d.o.b. 05.01.1952", "05.01.1952"),
+        ("born 3rd of March 1948", "3rd of March 1948"),
+        ("(dob 3/3/48)", "3/3/48"),
+    ],
+)
+def test_dates_of_birth_are_redacted_whole(text: str, date: str) -> None:
+    result = redact(text)
+    assert [(f.kind, f.text) for f in result.findings] == [("date_of_birth", date)]
+
+
+def test_dates_without_a_birth_word_stay() -> None:
+    for text in ("seen on 2024-03-14", "Reference 2024-03-14-0012", "version 10.2.3"):
+        assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I live at 12b The Paddocks, Leeds", "I live at [ADDRESS], Leeds"),
+        ("at 3 The Green now", "at [ADDRESS] now"),
+        ("I live at 7 Elm Close. It is quiet.", "I live at [ADDRESS]. It is quiet."),
+        ("at 7 Elm Rd. today", "at [ADDRESS] today"),
+        ("Flat 2, 7 High Street", "[ADDRESS]"),
+        ("Rose Cottage, Mill Lane, LS6 2AB", "[ADDRESS], [POSTCODE]"),
+        ("i live at 22 station road", "i live at [ADDRESS]"),
+    ],
+)
+def test_addresses(text: str, expected: str) -> None:
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Page 3 The Sun had a story",
+        "It took 3 weeks to close",
+        "2 doors down the road",
+        "Hope Farm, near the station",
+        "10 Downing Street should listen",
+    ],
+)
+def test_things_that_are_not_addresses(text: str) -> None:
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize("number", ["943.476.5919", "943-476-5919", "943 476 5919", "9434765919"])
+def test_nhs_numbers_with_any_separator(number: str) -> None:
+    assert redact(f"NHS {number} thanks").text == "NHS [NHS NUMBER] thanks"
+
+
+def test_nhs_separators_must_match() -> None:
+    assert not redact("943.476-5919").found
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jane dot doe at gmail dot com",
+        "jane.doe (at) gmail.com",
+        "sam [at] example [dot] co [dot] uk",
+        "jsmith at hotmail.com",
+    ],
+)
+def test_emails_written_out(email: str) -> None:
+    assert redact(f"email {email} please").text == "email [EMAIL] please"
+
+
+@pytest.mark.parametrize(
+    "text", ["I looked at nhs.uk for advice", "look at boots.com", "meet at the surgery dot"]
+)
+def test_web_addresses_after_at_are_not_emails(text: str) -> None:
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jenny Lind ward was clean",
+        "the Florence Nightingale Ward",
+        "Joy Division poster",
+        "The Long Eaton clinic was closed",
+    ],
+)
+def test_wards_bands_and_places_named_after_people_stay(text: str) -> None:
+    assert redact(text).text == text
+
+
+# The shortcuts that make redaction fast must never change what it finds.
+SHORTCUT_TEXT = st.lists(
+    st.one_of(
+        FRAGMENTS,
+        st.sampled_from(
+            [
+                "I've",
+                "Mo",
+                "at the pharmacy",
+                "The",
+                "Paddocks",
+                "dot",
+                "at",
+                "gmail",
+                "com",
+                "(at)",
+                "1951-02-14",
+                "dob",
+                "12b",
+                "john",
+                "smith",
+                "my name is",
+                "Cottage",
+                "\n",
+            ]
+        ),
+        st.text(max_size=6),
+    ),
+    max_size=25,
+).map(" ".join)
+
+
+@FUZZ
+@given(SHORTCUT_TEXT)
+def test_cheap_first_looks_never_hide_a_finding(text: str) -> None:
+    assert _fixed_format(text) == _fixed_format(text, skip_gates=True)
+    if not could_hold_a_name(text):
+        assert find_names(text, skip_first_look=True) == []
