@@ -92,3 +92,27 @@ def test_labelled_comments_mostly_agree() -> None:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     right = sum(classify_sentiment(row["text"]) == row["sentiment"] for row in rows)
     assert right / len(rows) >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The lift has been out of order since March.", "negative"),
+        ("The chemist keeps running out of my tablets.", "negative"),
+        ("Lovely to waste another morning on hold.", "negative"),
+        ("Great, another four week wait.", "negative"),
+        ("Cancelled again. Fourth time lucky?", "negative"),
+        ("It has never been this bad here.", "negative"),
+        ("Booking online is far less stressful.", "positive"),
+        ("The app is so much easier than ringing.", "positive"),
+        ("thank u all so much xx", "positive"),
+        ("I'd recommend this surgery to my friends.", "positive"),
+        ("I'd like to thank the nurses for their care.", "positive"),
+        ("Nothing to add.", "neutral"),
+        ("I have only been once so can't really say.", "neutral"),
+    ],
+)
+def test_factual_complaints_sarcasm_comparisons_and_informal_thanks(
+    text: str, expected: str
+) -> None:
+    assert classify_sentiment(text) == expected

@@ -17,6 +17,7 @@ from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.retag import retag_all
 from ppg_desktop.core.tagging import (
+    Taxonomy,
     ThemeMatch,
     default_taxonomy,
     load_taxonomy,
@@ -205,8 +206,6 @@ def test_wildcard_numbers_weights_and_exclusions_in_a_custom_theme() -> None:
         ["vaccin*", "# jabs", "clinic ^0.5", "-clinic closed"],
         {"weak": ["flu"], "threshold": 1.0},
     )
-    from ppg_desktop.core.tagging import Taxonomy
-
     taxonomy = Taxonomy([theme])
     assert [m.slug for m in taxonomy.suggest("Vaccinations were quick")] == ["flu_clinic"]
     assert [m.slug for m in taxonomy.suggest("Had 2 jabs today")] == ["flu_clinic"]
@@ -349,8 +348,6 @@ def test_short_prefix_matches_the_word_only() -> None:
 
 
 def test_near_chain_needs_every_part_close() -> None:
-    from ppg_desktop.core.tagging import Taxonomy
-
     taxonomy = Taxonomy([compile_theme("slow_gp", "Slow GP", ["see ~2 gp ~4 weeks"], {})])
     assert [m.slug for m in taxonomy.suggest("Could not see a GP for three weeks.")] == ["slow_gp"]
     assert taxonomy.suggest("I see a GP. It is fine. Weeks later, fine.") == []
@@ -387,3 +384,97 @@ def test_every_shipped_keyword_is_valid() -> None:
         lists = [theme["keywords"]] + [v for k, v in theme["rules"].items() if k != "patterns"]
         for keyword in (k for entries in lists if isinstance(entries, list) for k in entries):
             assert keyword_problem(keyword) is None, (theme["slug"], keyword)
+
+
+def test_word_sets_stand_for_a_family_of_words() -> None:
+    theme = compile_theme(
+        "care",
+        "Care",
+        ["@clinician ~3 @praise"],
+        {"sets": {"clinician": ["nurse", "doctor", '"gp"'], "praise": ["brilliant", "kind"]}},
+    )
+    taxonomy = Taxonomy([theme])
+    match = taxonomy.suggest("The nurses were brilliant with my dad.")
+    assert [m.slug for m in match] == ["care"]
+    assert match[0].evidence[0].text == "nurses were brilliant"
+    assert taxonomy.suggest("The GP was so kind.") != []
+    assert taxonomy.suggest("The receptionist was brilliant.") == []
+    # "gp" was given in quotes, so only the exact word counts
+    assert taxonomy.suggest("The gps were kind.") == []
+
+
+def test_an_unknown_word_set_matches_nothing() -> None:
+    theme = compile_theme("x", "X", ["@nosuchset", "@nosuchset ~2 parking"], {})
+    assert Taxonomy([theme]).suggest("nosuchset parking") == []
+    entry = parse_entry("@nosuchset ~2 parking")
+    assert entry is not None and entry.parts[0][0].forms == frozenset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My appointment was booked for 9.20 and I went in at 10.35.",
+        "Had a 3pm appointment, wasn't seen until 4.10.",
+        "The GP was late back so everyone was kept hanging about.",
+        "The waiting room was freezing and the telly was far too loud.",
+        "The screen that calls your name out is impossible to hear.",
+    ],
+)
+def test_waiting_room_covers_lateness_and_the_room_itself(text: str) -> None:
+    assert "waiting_room" in slugs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 8am scramble is soul destroying.",
+        "It's so hard to get seen by a doctor these days.",
+        "Everything had gone by ten past eight.",
+        "Asked for a home visit for my nan and was refused.",
+        "They should be open on Saturdays for people who work.",
+        "We haven't been able to see anyone for a fortnight.",
+    ],
+)
+def test_appointment_availability_paraphrases(text: str) -> None:
+    assert "appointment_availability" in slugs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "unwanted"),
+    [
+        ("The surgery phoned me to say my clinic was off.", "cancellations", "phone_access"),
+        ("Waited three hours in the walk-in centre last night.", None, "waiting_room"),
+        ("Waited three hours in the walk-in centre last night.", None, "appointment_availability"),
+        ("The hospital letter came a week later.", None, "referrals"),
+        ("My appointment was cancelled by text.", "cancellations", "communication"),
+        ("The doctors and nurses were lovely.", "clinical_care", "reception_staff"),
+        ("The pharmacy counter staff were rude.", "prescriptions", "reception_staff"),
+        ("I was impressed with how tidy the building is.", "premises_access", "clinical_care"),
+        ("The locum doctor was excellent.", "continuity", None),
+        ("The locum doctor was excellent.", "clinical_care", None),
+        ("The practice nurses are fab with the little ones.", "clinical_care", None),
+        ("Nobody gave a reason for the change.", "communication", None),
+        ("They kept me updated the whole time.", "communication", None),
+        ("Is it worth trying to self-refer to the physio?", "referrals", None),
+    ],
+)
+def test_context_decides_the_theme(text: str, wanted: str | None, unwanted: str | None) -> None:
+    found = slugs(text)
+    if wanted:
+        assert wanted in found
+    if unwanted:
+        assert unwanted not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("recep was really off with me", "reception_staff"),
+        ("the docs here are brill", "clinical_care"),
+        ("fones engaged from 8 till 9", "phone_access"),
+        ("prescrip still not at the chemist", "prescriptions"),
+        ("my apt got moved twice", "cancellations"),
+    ],
+)
+def test_text_speak(text: str, slug: str) -> None:
+    assert slug in slugs(text)
