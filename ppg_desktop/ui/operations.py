@@ -239,17 +239,42 @@ def run_job(
     return job
 
 
+_thread_local = threading.local()
+
+
 def open_worker_db(ctx: AppContext) -> sqlite_utils.Database:
     """A connection of the job's own (the GUI's connection stays on the GUI thread)."""
     return open_database(ctx.db_path, ctx.passphrase, create=False, migrate=False)
 
 
+def _encrypted_connection(ctx: AppContext) -> sqlite_utils.Database:
+    """The pool thread's own connection to an encrypted database, kept for its next jobs.
+
+    Unlocking an encrypted database takes about 0.1 s (the key is stretched on purpose), too
+    slow to repeat for every search; each pool thread keeps one per database and passphrase.
+    """
+    cache: dict[tuple[str, str], sqlite_utils.Database] = getattr(_thread_local, "dbs", {})
+    _thread_local.dbs = cache
+    key = (str(ctx.db_path), ctx.passphrase or "")
+    if key not in cache:
+        cache[key] = open_worker_db(ctx)
+    return cache[key]
+
+
 def with_worker_db(
     ctx: AppContext, work: Callable[[sqlite_utils.Database, JobControl], Any]
 ) -> Callable[[JobControl], Any]:
-    """Wrap `work(db, control)` so it gets (and then closes) a connection of its own."""
+    """Wrap `work(db, control)` so it gets a connection of its own thread."""
 
     def run(control: JobControl) -> Any:
+        if ctx.passphrase:
+            db = _encrypted_connection(ctx)
+            try:
+                return work(db, control)
+            except Exception:
+                _thread_local.dbs.pop((str(ctx.db_path), ctx.passphrase or ""), None)
+                db.close()  # a fresh connection next time, in case this one went bad
+                raise
         db = open_worker_db(ctx)
         try:
             return work(db, control)

@@ -58,3 +58,27 @@ def test_cancelled_passphrase_is_a_database_problem(
         app_module.open_for_app(path, interactive=True)
     with pytest.raises(DatabaseProblem, match="encrypted"):
         app_module.open_for_app(path, interactive=False)
+
+
+def test_jobs_work_on_an_encrypted_database(tmp_path: Path, qtbot: QtBot) -> None:
+    from ppg_desktop.core.practice_store import PracticeStore
+    from ppg_desktop.ui.context import AppContext
+    from ppg_desktop.ui.operations import run_job, wait_for_jobs, with_worker_db
+
+    path = tmp_path / "locked.db"
+    db = open_database(path, "pw")
+    PracticeStore(db).create("Hill Practice")
+    ctx = AppContext(db, path, passphrase="pw")
+    results: list[object] = []
+
+    def count_practices(worker_db: object, _control: object) -> int:
+        return len(PracticeStore(worker_db).list())  # type: ignore[arg-type]
+
+    for _ in range(3):  # the pool thread's connection is reused between jobs
+        run_job(with_worker_db(ctx, count_practices), results.append)
+        assert wait_for_jobs()
+    PracticeStore(db).create("Dale Surgery")
+    run_job(with_worker_db(ctx, count_practices), results.append)
+    assert wait_for_jobs()
+    assert results == [1, 1, 1, 2]  # a kept connection still sees new data
+    db.close()
