@@ -131,7 +131,7 @@ _POSTCODE = re.compile(
 
 # Emails written out to dodge spam filters: "jane dot doe at gmail dot com", "jo (at) nhs.net".
 _SPELLED_DOT = r"(?:\s*[(\[]\s*dot\s*[)\]]\s*|\s+dot\s+|\.)"
-_SPELLED_AT = r"(?P<at>\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+)"
+_SPELLED_AT = r"(?P<at>\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s+@\s*|\s*@\s+)"
 _SPELLED_EMAIL = re.compile(
     rf"(?<![\w.@])(?P<local>[A-Za-z0-9][A-Za-z0-9_%+\-]*(?:{_SPELLED_DOT}[A-Za-z0-9_%+\-]+){{0,3}})"
     rf"{_SPELLED_AT}"
@@ -205,7 +205,7 @@ _DATE = (
 )
 _DOB = re.compile(
     r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on|\s+in)?|birthday(?:\s+is)?)"
-    rf"\s*[:\-–]?\s*(?:is\s+|was\s+|on\s+)?({_DATE})",
+    rf"\s*[:\-–]?\s*(?:is\s+|was\s+|on\s+)?(?:the\s+)?({_DATE})",
     re.IGNORECASE,
 )
 
@@ -354,7 +354,7 @@ def _spelled_email_is_real(m: re.Match[str]) -> bool:
     ending = ".".join(domain_parts[-2:])
     if not (ending in _EMAIL_ENDINGS or domain_parts[-1] in _EMAIL_ENDINGS):
         return False
-    if m.group("at").strip() != "at":  # "(at)", "[at]"
+    if m.group("at").strip() != "at":  # "(at)", "[at]", "jo @ example.com"
         return True
     local = m.group("local")
     spelled = _SPELLED_SEPARATOR.search(local) or any(c.isdigit() or c in "_%+" for c in local)
@@ -381,7 +381,7 @@ def _fixed_format(text: str, *, skip_gates: bool = False) -> list[Finding]:
             found.append(Finding("email", m.start(), m.end(), m.group()))
     if skip_gates or _SPELLED_EMAIL_HINT.search(text):
         for m in _SPELLED_EMAIL.finditer(text):
-            if "@" not in m.group() and _spelled_email_is_real(m):
+            if _spelled_email_is_real(m):
                 found.append(Finding("email", m.start(), m.end(), m.group()))
     if not skip_gates and not _HAS_DIGIT.search(text):
         return found

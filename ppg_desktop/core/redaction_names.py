@@ -26,13 +26,17 @@ _TITLES = _words("""
     dr doctor mr mrs ms miss mx nurse sister matron prof professor rev revd reverend sir dame
     lady lord father auntie uncle""")
 _LOWERCASE_TITLES = _words("dr mr mrs ms")
+# "ms" in lower case is as likely multiple sclerosis: only these take a lower-case surname.
+_LOWERCASE_SURNAME_TITLES = _words("dr mr mrs")
 _SURNAME_PARTICLES = _words("van von de der den du la le di da al bin el ter")
 _STRONG_BEFORE = _words("""
     spoke_to speak_to speaking_to talked_to talk_to talking_to asked thanked thank thanks
     thanks_to thank_you told named called dear hi hello ask asking receptionist receptionists nurse doctor
     gp pharmacist manager colleague husband wife son daughter partner mum mother dad father
     carer neighbour friend brother sister grandson granddaughter seen_by helped_by examined_by
-    from with by saw see and or""")
+    practitioner consultant registrar locum physio physiotherapist paramedic midwife visitor
+    coordinator prescriber administrator secretary volunteer regards sincerely faithfully
+    cheers wishes from with by saw see and or""")
 # Weak triggers: good enough for a name from the list, not for an unknown capitalised word or a
 # name that is also a month ("by May", "from June", "see April").
 _WEAK_BEFORE = _words("from with by saw see and or")
@@ -71,8 +75,21 @@ _NOT_LOWERCASE_SURNAMES = _words("""
     here writing calling ringing emailing aged age again really very please thanks thank sorry
     hi hello from about regarding re who was is am and but or so if as at on in to for of by
     with the a an not just also still and i rang was is has had did came went got saw gave took
-    made called sent left put let seems kept came rings""")
+    made called sent left put let seems kept came rings appointment appointments surgery
+    surgeries note notes letter letters visit visits office room list practice line phone call
+    calls referral referrals booking bookings app website receptionist nurse doctor gp""")
 _VERB_ENDINGS = ("ing", "ed", "ly")
+# A name on its own line after a sign-off ("Kind regards,\nOghenekaro Idowu").
+_NAME_WORD = r"[A-Z\u00C0-\u00DE][A-Za-z\u00C0-\u024F'’\-]+"
+_SIGN_OFF = re.compile(
+    r"(?i:\b(?:regards|sincerely|faithfully|thanks|thank\s+you|cheers|best\s+wishes|signed|love))"
+    rf"[ \t]*[,.!:]?[ \t]*\n[ \t]*(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+    r"[ \t]*[.!]?[ \t]*(?=\n|$)"
+)
+# Words after a lower-case surname that show the mention is over ("dr patel was kind").
+_MENTION_OVER = _SAID_AFTER | _words("""
+    was is has had did does who and but gave saw sent said at on in from to for again too
+    never always really just""")
 # Words that look like places: never a surname after a first name ("Hope Street"), but fine
 # after a title ("Dr Green", "Mrs Hill").
 _PLACE_WORDS = _words("""
@@ -112,7 +129,7 @@ _NOT_NAMES = _words("""
     yours hers ours theirs either neither such own few many much more most other others same
     several staff everybody people lady ladies man men woman women girl girls guy guys lad
     lads chap person receptionists nurses volunteers someone's later eventually finally then
-    now next first last once madam sirs""")
+    now next first last once madam sirs anonymous anon""")
 # Capitalised words that may open a sentence before "on reception" and are not names.
 _ROLE_SUBJECT_STOP = _words("the staff everyone someone nobody whoever lady man woman girl")
 
@@ -267,7 +284,9 @@ def _title_names(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             continue
         first = tokens[j]
         plain = first_names()[0]
-        lowercase_name = first.low in plain and tok.low in _LOWERCASE_TITLES
+        lowercase_name = tok.low in _LOWERCASE_TITLES and (
+            first.low in plain or _lowercase_surname_after_title(tokens, j)
+        )
         if not first.is_word or not (
             first.capitalised or first.shouting or lowercase_name or first.low in _SURNAME_PARTICLES
         ):
@@ -298,6 +317,20 @@ def _title_names(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
             last = _extend_surname(text, tokens, last)
         spans.append((start, tokens[last].end))
     return spans
+
+
+def _lowercase_surname_after_title(tokens: list[_Token], j: int) -> bool:
+    """ "dr patel rang", "seen by mr jones.": a lower-case surname after dr/mr/mrs, when what
+    follows shows the mention is over (so "my dr appointment letter" is not a name)."""
+    tok = tokens[j]
+    if tokens[j - 1].low not in _LOWERCASE_SURNAME_TITLES or not _lowercase_surname_like(tok):
+        return False
+    if tok.low in _NOT_LOWERCASE_SURNAMES or tok.low.endswith(("ment", "tion", "ery")):
+        return False
+    if j + 1 >= len(tokens):
+        return True
+    nxt = tokens[j + 1]
+    return nxt.word in (".", ",", "!", "?", ";", ":", ")") or nxt.low in _MENTION_OVER
 
 
 def _names_a_place(text: str, tokens: list[_Token], first: int, last: int) -> bool:
@@ -465,6 +498,17 @@ _ANY_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)*")
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[\w,'’]) +([A-Z\u00C0-\u00DE][A-Za-z\u00C0-\u024F]+)")
 
 
+def _signed_names(text: str) -> list[tuple[int, int]]:
+    """The name under a sign-off, when every word of that line could be a name."""
+    spans = []
+    for m in _SIGN_OFF.finditer(text):
+        words = [w.lower() for w in m.group("name").split()]
+        if any(w in _NOT_NAMES or w in _TITLES or w in _PLACE_WORDS for w in words):
+            continue
+        spans.append((m.start("name"), m.end("name")))
+    return spans
+
+
 def could_hold_a_name(text: str) -> bool:
     """A cheap first look: False when no word of `text` could be or signal a name, so the
     token-by-token search can be skipped (most comments name nobody)."""
@@ -480,6 +524,8 @@ def could_hold_a_name(text: str) -> bool:
             return True
     if not lows.isdisjoint(_INTRODUCING_WORDS) and _INTRODUCTION.search(text):
         return True
+    if "\n" in text and _SIGN_OFF.search(text):
+        return True
     if lows.isdisjoint(_UNKNOWN_NAME_TRIGGERS):
         return False
     return any(m.group(1).lower() not in _NOT_NAMES for m in _MID_SENTENCE_CAPITAL.finditer(text))
@@ -493,5 +539,7 @@ def find_names(text: str, *, skip_first_look: bool = False) -> list[tuple[int, i
     tokens = _tokens(text)
     spans = _title_names(text, tokens)
     spans += _introduced_names(text, tokens)
+    if "\n" in text:
+        spans += _signed_names(text)
     spans += _list_names(text, tokens, spans)
     return [(s, e) for s, e in spans if e > s]

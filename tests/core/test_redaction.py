@@ -519,3 +519,18 @@ def test_cheap_first_looks_never_hide_a_finding(text: str) -> None:
     assert _fixed_format(text) == _fixed_format(text, skip_gates=True)
     if not could_hold_a_name(text):
         assert find_names(text, skip_first_look=True) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kind regards,\nOghenekaro Idowu", "Kind regards,\n[NAME]"),
+        ("Thanks,\nA grateful patient", "Thanks,\nA grateful patient"),
+        ("dr patel rang me", "dr [NAME] rang me"),
+        ("seen by mr jones.", "seen by mr [NAME]."),
+        ("my dr appointment was cancelled", "my dr appointment was cancelled"),
+        ("ms symptoms are worse", "ms symptoms are worse"),
+    ],
+)
+def test_sign_offs_and_lower_case_surnames_after_a_title(text: str, expected: str) -> None:
+    assert redact(text).text == expected
