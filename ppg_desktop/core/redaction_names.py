@@ -104,6 +104,10 @@ _PLACE_ENDINGS = _words("""
     surgery practice centre center clinic hospital pharmacy school college academy station
     ward wing unit suite division band orchestra choir trust foundation society club
     institute university hotel inn pub museum gallery theatre cinema stadium airport""")
+# Words after a name that make it the name of an illness or a test, not of a person.
+_EPONYM_FOLLOWERS = _words("""
+    disease diseases syndrome palsy disorder lymphoma sarcoma tumour phenomenon sign test
+    manoeuvre maneuver procedure operation scale score criteria ulcer contracture""")
 # Of those, the ones that follow a place's name even in lower case ("the Jenny Lind ward",
 # "the Long Eaton clinic").
 _LOWERCASE_PLACE_ENDINGS = _words("""
@@ -334,13 +338,16 @@ def _lowercase_surname_after_title(tokens: list[_Token], j: int) -> bool:
 
 
 def _names_a_place(text: str, tokens: list[_Token], first: int, last: int) -> bool:
-    """ "St Mary's", "Robin Hood Way", "Sharon Road": a name that is part of a place's name."""
+    """ "St Mary's", "Robin Hood Way", "Sharon Road", "Addison's disease": a name that is part of
+    the name of a place or an illness."""
     before = tokens[first - 1] if first >= 1 else None
     if before is not None and before.word == "." and first >= 2:
         before = tokens[first - 2]
     if before is not None and before.low in ("st", "saint"):
         return True
     after = tokens[last + 1] if last + 1 < len(tokens) else None
+    if after is not None and after.low in _EPONYM_FOLLOWERS:
+        return True  # "Addison's disease", "Gilbert syndrome"
     return (
         after is not None
         and after.is_word
@@ -387,7 +394,21 @@ def _list_names(
             )
             if _names_a_place(text, tokens, i, last):
                 continue
-            spans.append((tok.start, tokens[last].end))
+            first = i
+            if (
+                i >= 1
+                and tokens[i - 1].capitalised
+                and tokens[i - 1].low in ambiguous
+                and _gap(text, tokens[i - 1], tok) == " "
+                and tokens[i - 1].end == tokens[i - 1].full_end
+                and not (
+                    tokens[i - 1].low in _MONTH_NAMES
+                    and i >= 2
+                    and tokens[i - 2].low in _DATE_WORDS_BEFORE
+                )
+            ):
+                first = i - 1  # "June Brown in the dispensary": found by "Brown", starts at June
+            spans.append((tokens[first].start, tokens[last].end))
             name_at.update(range(i, last + 1))
     # "Sharon and Will": an ambiguous name joined to a found name (or a [NAME]) is a name too.
     for i, tok in enumerate(tokens):
@@ -453,7 +474,12 @@ def _context_says_name(
         gap = _gap(text, tokens[i], nxt)
         if gap == " " and nxt.low in _SAID_AFTER:
             return True
-        if gap == " " and _surname_like(nxt) and not (sentence_start and is_month):
+        if (
+            gap == " "
+            and _surname_like(nxt)
+            and not (sentence_start and is_month)
+            and (nxt.low not in _PLACE_WORDS or _person_follows(text, tokens, i + 1))
+        ):  # "June Brown"; "Rose Green said" but not "Victoria Park is near"
             return True
     return False
 
@@ -529,6 +555,14 @@ def could_hold_a_name(text: str) -> bool:
     if lows.isdisjoint(_UNKNOWN_NAME_TRIGGERS):
         return False
     return any(m.group(1).lower() not in _NOT_NAMES for m in _MID_SENTENCE_CAPITAL.finditer(text))
+
+
+def _person_follows(text: str, tokens: list[_Token], k: int) -> bool:
+    """Whether the words after token `k` show that a person was just named ("... said",
+    "... on reception")."""
+    if k + 1 < len(tokens) and tokens[k + 1].low in _SAID_AFTER:
+        return True
+    return bool(_ROLE_AFTER.match(text[tokens[k].full_end : tokens[k].full_end + 60]))
 
 
 def find_names(text: str, *, skip_first_look: bool = False) -> list[tuple[int, int]]:
