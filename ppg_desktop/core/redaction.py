@@ -218,9 +218,9 @@ _STREET_WORDS = (
 _STREET_ABBREVIATIONS = r"(?:rd|st|ave|ln|cres|ct|pl|gdns)\b(?:\.(?!\s+(?-i:[A-Z])|\s*$))?"
 _STREET_TYPES = rf"(?:{_STREET_WORDS})\b|{_STREET_ABBREVIATIONS}"
 _FLAT = r"(?:\b(?:[Ff]lat|FLAT|[Aa]partment|[Aa]pt|[Uu]nit)\.?\s+\d{1,4}[A-Za-z]?,?\s+)?"
+_HOUSE_NUMBER = r"(?<![\w:./£$\-])\d{1,4}[A-Za-z]?(?:[\-–/]\d{1,4}[A-Za-z]?)?,?\s+"
 _ADDRESS = re.compile(
-    _FLAT + r"(?<![\w:./£$\-])\d{1,4}[A-Za-z]?,?\s+"
-    r"(?:(?:[A-Z][A-Za-z'’\-]+|St\.?)\s+){1,3}"
+    _FLAT + _HOUSE_NUMBER + r"(?:(?:[A-Z][A-Za-z'’\-]+|St\.?)\s+){1,3}"
     rf"(?i:{_STREET_TYPES})"
 )
 # A street with no suffix word: "12b The Paddocks", "3 The Maltings".
