@@ -9,6 +9,10 @@ How it reads a comment (word lists in resources/sentiment_lexicon.json):
 - what follows "than" is a comparison and is not counted ("better than waiting on hold");
 - in a mixed comment, what comes after "but" or "however" counts double, because that is
   usually the point the patient is making; a suggestion ("it would help if...") counts little;
+- plain statements of a fault count as complaints ("out of order", "keeps running out",
+  "taken by staff cars"), and so do sarcastic praise ("Great, another three week wait") and
+  comparisons with the past ("never been this bad"); remarks with no opinion ("nothing to add",
+  "can't really say") stay neutral;
 - an FFT answer on the same response ("Very good" ... "Very poor") takes precedence over the text.
 """
 

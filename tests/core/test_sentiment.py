@@ -102,6 +102,7 @@ def test_labelled_comments_mostly_agree() -> None:
         ("Lovely to waste another morning on hold.", "negative"),
         ("Great, another four week wait.", "negative"),
         ("Cancelled again. Fourth time lucky?", "negative"),
+        ("Kept waiting an hour past my time again, they must enjoy it.", "negative"),
         ("It has never been this bad here.", "negative"),
         ("Booking online is far less stressful.", "positive"),
         ("The app is so much easier than ringing.", "positive"),

@@ -443,6 +443,7 @@ def test_appointment_availability_paraphrases(text: str) -> None:
     ("text", "wanted", "unwanted"),
     [
         ("The surgery phoned me to say my clinic was off.", "cancellations", "phone_access"),
+        ("I took the morning off work for my appointment.", None, "cancellations"),
         ("Waited three hours in the walk-in centre last night.", None, "waiting_room"),
         ("Waited three hours in the walk-in centre last night.", None, "appointment_availability"),
         ("The hospital letter came a week later.", None, "referrals"),
