@@ -421,7 +421,7 @@ def _addresses(text: str, *, has_postcode: bool, skip_gates: bool = False) -> li
             if " ".join(m.group().lower().split()) not in _FAMOUS_ADDRESSES
         ]
         for m in _THE_ADDRESS.finditer(text):
-            before = _WORD_BEFORE.search(text, 0, m.start())
+            before = _WORD_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
             if before and before.group(1).lower() in _NOT_HOUSE_NUMBER_BEFORE:
                 continue  # "page 3 The Sun"
             if not any(w.lower() in _NOT_THE_ADDRESS for w in m.group("words").split()):
