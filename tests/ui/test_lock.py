@@ -18,6 +18,7 @@ from ppg_desktop.core import auth
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.ui.capture_dialog import CaptureDialog
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.main_window import MainWindow
 from ppg_desktop.ui.operations import wait_for_jobs
@@ -124,6 +125,7 @@ def test_volunteer_session_can_be_unlocked_by_a_chair_not_another_volunteer(
 
 def test_ctrl_l_locks_and_open_dialogs_are_hidden(window: MainWindow, qtbot: QtBot) -> None:
     form = window.open_capture()
+    assert isinstance(form, CaptureDialog)
     qtbot.waitUntil(form.isVisible)
     form.text.setPlainText(SECRET)
     # Ctrl+L while typing in the feedback form (another window) still locks the whole app
