@@ -94,11 +94,20 @@ def run_app(db_path: str | None, self_test: bool) -> int:
         from ppg_desktop.ui.self_test import run_self_test
 
         return run_self_test(ctx)
-    if needs_welcome(db):
+    first_run = needs_welcome(db)
+    if first_run:
         from ppg_desktop.ui.welcome import WelcomeDialog
 
         if not WelcomeDialog(ctx).exec():
             return 0
+    from ppg_desktop.ui.sign_in import start_session
+
+    if not start_session(ctx):  # sign in, or offer a chair PIN while nobody has one
+        return 0
+    if first_run:
+        from ppg_desktop.ui.encryption_dialog import recommend_encryption
+
+        recommend_encryption(ctx)  # reopens ctx.db encrypted when accepted
     from ppg_desktop.ui.main_window import MainWindow
 
     window = MainWindow(ctx)
@@ -109,6 +118,9 @@ def run_app(db_path: str | None, self_test: bool) -> int:
         window.resize(1280, 800)
         window.show()
     QTimer.singleShot(300, window.offer_recovered_draft)
+    from ppg_desktop.ui.purge_dialog import offer_start_up_purge
+
+    QTimer.singleShot(600, lambda: offer_start_up_purge(ctx, window))
     code = app.exec()
-    db.close()
+    ctx.db.close()  # ctx.db, not db: encrypting reopens the database
     return int(code)
