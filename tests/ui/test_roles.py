@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -50,7 +51,7 @@ def _menu_texts(window: MainWindow) -> list[str]:
     texts = []
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
-        if menu is not None:
+        if isinstance(menu, QMenu):
             texts += [a.text().replace("&", "") for a in menu.actions() if a.isVisible()]
     return texts
 
