@@ -1,0 +1,106 @@
+"""The Audit screen: lists the log newest first, filters by who, what, record and dd/mm/yyyy
+dates, pages through long logs, and offers no way to change an entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from ppg_desktop.core import auth
+from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.ui import audit_screen
+from ppg_desktop.ui.audit_screen import AuditScreen
+from ppg_desktop.ui.context import AppContext
+
+
+@pytest.fixture
+def screen(db: sqlite_utils.Database, db_path: Path, qtbot: QtBot) -> AuditScreen:
+    chair = auth.create_user(db, "Ann Chair", "chair", "4826", "setup")
+    PracticeStore(db, "Ann Chair").create("Riverside Surgery")
+    AuditStore(db, "Vic Volunteer").record("export", "feedback", "", {"rows": 12})
+    auth.sign_in(db, "Ann Chair", "4826")
+    widget = AuditScreen(AppContext(db, db_path, user=chair))
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _column(screen: AuditScreen, column: int) -> list[str]:
+    model = screen.model
+    return [str(model.index(row, column).data()) for row in range(model.rowCount())]
+
+
+def test_lists_entries_newest_first(screen: AuditScreen) -> None:
+    assert _column(screen, 2)[:3] == ["Signed in", "Exported", "Created"]
+    assert _column(screen, 1)[:3] == ["Ann Chair", "Vic Volunteer", "Ann Chair"]
+    assert "rows: 12" in _column(screen, 5)[1]
+    today = dt.date.today().strftime("%d/%m/%Y")
+    assert all(when.startswith(today) for when in _column(screen, 0))
+
+
+def test_filters_by_who_what_and_record(screen: AuditScreen, qtbot: QtBot) -> None:
+    qtbot.keyClicks(screen.who, "Vic Volunteer")
+    qtbot.keyClick(screen.who, Qt.Key.Key_Return)
+    assert _column(screen, 2) == ["Exported"]
+    screen.who.clear()
+    screen.what.setCurrentIndex(screen.what.findData("create"))
+    screen.table_choice.setCurrentIndex(screen.table_choice.findData("practices"))
+    assert screen.apply_filters()
+    assert _column(screen, 3) == ["practices"]
+    screen.clear_filters()
+    assert screen.model.rowCount() == AuditStore(screen.ctx.db).count()
+
+
+def test_date_range_in_uk_format(screen: AuditScreen) -> None:
+    today = dt.date.today()
+    screen.date_from.setText((today + dt.timedelta(days=1)).strftime("%d/%m/%Y"))
+    assert screen.apply_filters()
+    assert screen.model.rowCount() == 0
+    screen.date_from.setText(today.strftime("%d/%m/%Y"))
+    screen.date_to.setText(today.strftime("%d/%m/%Y"))
+    assert screen.apply_filters()
+    assert screen.model.rowCount() == AuditStore(screen.ctx.db).count()
+
+
+def test_bad_dates_are_explained(screen: AuditScreen) -> None:
+    screen.date_from.setText("2026-13-40")
+    assert not screen.apply_filters()
+    assert screen.error.isVisible() and "dd/mm/yyyy" in screen.error.text()
+    screen.date_from.setText("10/11/2026")
+    screen.date_to.setText("01/11/2026")
+    assert not screen.apply_filters()
+    assert "on or after" in screen.error.text()
+
+
+def test_the_log_cannot_be_edited_from_the_screen(screen: AuditScreen) -> None:
+    model = screen.model
+    index = model.index(0, 1)
+    assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not model.setData(index, "Someone else", Qt.ItemDataRole.EditRole)
+    assert model.index(0, 1).data() == "Ann Chair"
+    assert screen.view.editTriggers() == screen.view.EditTrigger.NoEditTriggers
+
+
+def test_long_logs_load_a_page_at_a_time(
+    screen: AuditScreen, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = AuditStore(screen.ctx.db, "Ann Chair")
+    for number in range(25):
+        store.record("report", "feedback", number)
+    monkeypatch.setattr(audit_screen, "PAGE_SIZE", 10)
+    screen.apply_filters()
+    assert screen.model.rowCount() == 10
+    assert "scroll for more" in screen.count_label.text()
+    while screen.model.canFetchMore(QModelIndex()):
+        screen.model.fetchMore(QModelIndex())
+    assert screen.model.rowCount() == AuditStore(screen.ctx.db).count()
+    assert "scroll for more" not in screen.count_label.text()
