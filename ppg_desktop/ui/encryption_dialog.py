@@ -33,6 +33,7 @@ from ppg_desktop.core.encryption import (
 )
 from ppg_desktop.core.errors import DatabaseProblem, ValidationError
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.dialog_size import fit_to_width
 from ppg_desktop.ui.messages import ask_yes_no
 from ppg_desktop.ui.operations import Job, JobControl, run_job, wait_for_jobs
 from ppg_desktop.ui.widgets import error_label, show_error
@@ -126,7 +127,7 @@ class EncryptDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(600, 380)
+        fit_to_width(self, 620)
 
     def check(self) -> str | None:
         """The passphrase when everything is filled in properly; otherwise say what is wrong."""
@@ -230,7 +231,7 @@ class ChangePassphraseDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(520, 260)
+        fit_to_width(self, 560)
 
     def change(self) -> bool:
         """Re-key the open database; the app keeps working with the new passphrase."""

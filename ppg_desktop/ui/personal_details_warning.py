@@ -12,7 +12,15 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextEdit
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QVBoxLayout,
+)
 
 from ppg_desktop.core.redaction import RedactedText, contains_personal_details, redact
 from ppg_desktop.ui.style import set_role
@@ -49,10 +57,14 @@ class PersonalDetailsWarning(QFrame):
         self.remove_button.setToolTip("Replace them with labels such as [NAME]; Ctrl+Z undoes it")
         self.remove_button.setAutoDefault(False)
         self.remove_button.clicked.connect(self.remove_details)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
-        row.addWidget(self.message, 1)
+        # The sentence gets the full width (it is long at large text sizes); the button sits under it.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 4, 8, 6)
+        column.addWidget(self.message)
+        row = QHBoxLayout()
         row.addWidget(self.remove_button)
+        row.addStretch(1)
+        column.addLayout(row)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)

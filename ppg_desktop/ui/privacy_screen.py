@@ -276,6 +276,7 @@ class PrivacyScreen(QWidget):
         self.users_error = error_label("Users")
         row = QHBoxLayout()
         row.addWidget(self.users_error, 1)
+        row.addStretch(1)
         row.addWidget(self.add_user_button)
         row.addWidget(self.set_pin_button)
         layout.addWidget(self.users_view)

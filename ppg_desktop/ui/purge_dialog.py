@@ -43,9 +43,14 @@ class PurgeDialog(QDialog):
         self.setWindowTitle("Remove old records")
         self.setAccessibleName("Remove old records")
         intro = QLabel(
-            ("Some records are past the time your PPG keeps them. " if at_start_up else "")
-            + "These records are past their retention period and will be removed for good "
-            "(the audit log notes that they were removed, without their contents):"
+            (
+                "PPG Desk checks at start-up for records kept longer than your PPG's retention "
+                "periods. "
+                if at_start_up
+                else ""
+            )
+            + "These records are past their retention period. Removing them deletes them for "
+            "good (the audit log notes that they were removed, without their contents):"
         )
         intro.setWordWrap(True)
         self.summary = heading(self.plan.summary())

@@ -33,6 +33,7 @@ from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.models import User
 from ppg_desktop.core.user_store import UserStore
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.dialog_size import fit_to_width
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
 
@@ -92,7 +93,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.pin.setFocus()
-        self.resize(460, 260)
+        fit_to_width(self, 480)
 
     def try_sign_in(self) -> bool:
         """Check the PIN (audited); accept when right, say why not otherwise."""
@@ -197,7 +198,7 @@ class SetPinDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         (self.pin if user else self.name).setFocus()
-        self.resize(480, 300)
+        fit_to_width(self, 520)
 
     def save(self) -> bool:
         """Check the PIN twice and store it (hashed, audited); True when done."""

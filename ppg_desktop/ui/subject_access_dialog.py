@@ -33,6 +33,7 @@ from ppg_desktop.core.retention import (
     subject_access_search,
 )
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.dialog_size import fit_to_width
 from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
 from ppg_desktop.ui.widgets import error_label, show_error
 
@@ -258,3 +259,4 @@ class EraseChoiceDialog(QDialog):
         for widget in (question, self.redact_feedback, self.delete_feedback, warning):
             layout.addWidget(widget)
         layout.addLayout(buttons)
+        fit_to_width(self, 560)

@@ -21,8 +21,11 @@ from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.models import FeedbackFilter
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
-from ppg_desktop.ui.models.feedback_table import FeedbackTableModel
+from ppg_desktop.ui.models.feedback_table import FIELDS, FeedbackTableModel
 from ppg_desktop.ui.widgets import heading
+
+# Widths in average characters: the comment gets most of the room.
+COLUMN_CHARS = {"date": 11, "kind": 11, "text": 70, "practice": 18, "status": 10, "sentiment": 9}
 
 
 def todays_filter(ctx: AppContext) -> FeedbackFilter:
@@ -50,6 +53,10 @@ class TodayScreen(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setWordWrap(False)
+        char = self.fontMetrics().averageCharWidth()
+        for field, chars in COLUMN_CHARS.items():
+            self.table.setColumnWidth(FIELDS.index(field), chars * char + 16)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of items entered today")
         who = f"by {ctx.user.name} " if ctx.user else ""
