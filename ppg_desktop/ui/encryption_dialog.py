@@ -34,6 +34,7 @@ from ppg_desktop.core.encryption import (
 from ppg_desktop.core.errors import DatabaseProblem, ValidationError
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.dialog_size import fit_to_width
+from ppg_desktop.ui.lock import guard_of
 from ppg_desktop.ui.messages import ask_yes_no
 from ppg_desktop.ui.operations import Job, JobControl, run_job, wait_for_jobs
 from ppg_desktop.ui.widgets import error_label, show_error
@@ -160,6 +161,9 @@ class EncryptDialog(QDialog):
             return False
         path, folder = self.ctx.db_path, backup_dir(self.ctx.db)
         wait_for_jobs()  # other jobs' connections must be closed before the file is swapped
+        guard = guard_of(self.parentWidget())
+        if guard is not None:
+            guard.pause()  # locking now would write to the closed database
         self.ctx.db.close()
         self._set_busy(True)
 
@@ -175,10 +179,14 @@ class EncryptDialog(QDialog):
             self.ctx.db = open_database(path, passphrase)
             self.ctx.passphrase = passphrase
             self.ctx.notify("settings")
+            if guard is not None:
+                guard.resume()
             self.accept()
 
         def failed(message: str) -> None:
             self._reopen_as_before()
+            if guard is not None:
+                guard.resume()
             self._set_busy(False)
             show_error(self.error, f"The database was not encrypted: {message}")
 

@@ -153,6 +153,7 @@ class LockGuard(QObject):
         self._disabled_actions: list[QAction] = []
         self._hidden_windows: list[QWidget] = []
         self._menu_visible = True
+        self._paused = False
         # Ctrl+L works from any window of the app (the feedback form too), not only the main one.
         self.lock_action = QAction("&Lock PPG Desk", window)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -175,7 +176,7 @@ class LockGuard(QObject):
     def set_idle_ms(self, idle_ms: int) -> None:
         """Change how long the app waits before locking (and start counting again)."""
         self.timer.setInterval(max(int(idle_ms), 1))
-        if not self.is_locked:
+        if not self.is_locked and not self._paused:
             self.timer.start()
 
     def reload_setting(self) -> None:
@@ -188,7 +189,7 @@ class LockGuard(QObject):
         if not isValid(self.window) or not self.window.isVisible():
             return False  # closed, being deleted or not shown yet: nothing to guard
         if not self.is_locked:
-            if kind in ACTIVITY_EVENTS:
+            if kind in ACTIVITY_EVENTS and not self._paused:
                 self.timer.start()
         elif kind == QEvent.Type.Show and self._is_other_window(watched):
             assert isinstance(watched, QWidget)
@@ -208,6 +209,17 @@ class LockGuard(QObject):
             and _is_app_window(watched)
         )
 
+    def pause(self) -> None:
+        """Do not lock until `resume`: while the database itself is being swapped (encryption),
+        the lock could not even record who locked it."""
+        self._paused = True
+        self.timer.stop()
+
+    def resume(self) -> None:
+        self._paused = False
+        if not self.is_locked:
+            self.timer.start()
+
     # --- locking ---------------------------------------------------------------------------------
     @property
     def is_locked(self) -> bool:
@@ -215,7 +227,7 @@ class LockGuard(QObject):
 
     def lock(self, *, reason: str = "locked") -> None:
         """Hide every patient detail behind the lock page (does nothing when already locked)."""
-        if self.is_locked or not self.window.isVisible():
+        if self.is_locked or self._paused or not self.window.isVisible():
             return
         self.timer.stop()
         self._hidden_windows = [
@@ -302,3 +314,11 @@ def _is_app_window(widget: QWidget) -> bool:
     return kind in (Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Tool) or (
         kind == Qt.WindowType.Sheet
     )
+
+
+def guard_of(widget: QWidget | None) -> LockGuard | None:
+    """The lock guard of the main window this widget belongs to (None outside one)."""
+    if widget is None:
+        return None
+    guard = getattr(widget.window(), "lock_guard", None)
+    return guard if isinstance(guard, LockGuard) else None

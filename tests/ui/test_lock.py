@@ -138,3 +138,30 @@ def test_ctrl_l_locks_and_open_dialogs_are_hidden(window: MainWindow, qtbot: QtB
     assert form.text.toPlainText() == SECRET  # nothing typed is lost
     form._closing_confirmed = True
     form.close()
+
+
+def test_without_any_pin_the_lock_still_hides_data(
+    db: sqlite_utils.Database, db_path: Path, qtbot: QtBot
+) -> None:
+    PracticeStore(db).create("Riverside Surgery")
+    main = MainWindow(AppContext(db, db_path))  # single-user: nobody has a PIN yet
+    qtbot.addWidget(main)
+    main.show()
+    main.lock_guard.lock()
+    page = main.lock_guard.page
+    assert main.centralWidget() is page and not main.sidebar.isVisible()
+    assert not page.pin.isVisible()
+    assert "No PIN has been set" in page.explanation.text()
+    qtbot.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
+    assert not main.lock_guard.is_locked
+
+
+def test_a_paused_guard_waits_until_resumed(window: MainWindow, qtbot: QtBot) -> None:
+    guard = window.lock_guard
+    guard.pause()
+    guard.set_idle_ms(100)
+    qtbot.wait(400)
+    guard.lock()
+    assert not guard.is_locked
+    guard.resume()
+    qtbot.waitUntil(lambda: guard.is_locked, timeout=3000)
