@@ -24,7 +24,7 @@ from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.main_window import MainWindow
 from ppg_desktop.ui.screens import SCREENS
-from ppg_desktop.ui.sign_in import SignInDialog, start_session
+from ppg_desktop.ui.sign_in import SetPinDialog, SignInDialog, start_session
 from ppg_desktop.ui.today_screen import TodayScreen
 
 CHAIR_ONLY = {"reports", "settings", "audit", "privacy"}
@@ -172,3 +172,31 @@ def test_start_session_signs_in_when_pins_exist(
     assert start_session(ctx)
     assert ctx.user == people["vic"]
     assert not ctx.can("settings")
+
+
+def test_start_session_quits_when_sign_in_is_cancelled(
+    db: sqlite_utils.Database,
+    db_path: Path,
+    people: dict[str, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(SignInDialog, "exec", lambda dialog: 0)
+    ctx = AppContext(db, db_path)
+    assert not start_session(ctx)
+    assert ctx.user is None
+
+
+def test_before_any_pin_start_up_offers_a_chair_pin_and_can_be_put_off(
+    db: sqlite_utils.Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered: list[str] = []
+
+    def not_now(dialog: SetPinDialog) -> int:
+        offered.append(dialog.windowTitle())
+        return 0
+
+    monkeypatch.setattr(SetPinDialog, "exec", not_now)
+    ctx = AppContext(db, db_path)
+    assert start_session(ctx)  # the app opens, single-user, as before
+    assert offered == ["Set a chair PIN"]
+    assert ctx.user is None and ctx.can("settings")
