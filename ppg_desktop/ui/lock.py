@@ -243,7 +243,6 @@ class LockGuard(QObject):
         self._menu_visible = self.window.menuBar().isVisible()
         self.window.menuBar().setVisible(False)
         self._saved_central = self.window.takeCentralWidget()
-        self.page = self._fresh_page()
         self.window.setCentralWidget(self.page)
         self.page.show()  # a widget added to a window already on screen must be shown
         unlockers, needs_pin = self._unlockers()
@@ -255,12 +254,6 @@ class LockGuard(QObject):
         if self.ctx.user is not None:
             sign_out(self.ctx.db, self.ctx.user, f"locked ({reason})")
         self.locked.emit()
-
-    def _fresh_page(self) -> LockPage:
-        # setCentralWidget takes ownership and deletes the page on unlock, so build a new one.
-        page = LockPage()
-        page.unlock_requested.connect(self.try_unlock)
-        return page
 
     def _unlockers(self) -> tuple[list[str], bool]:
         """Names that may unlock (the session's user, then chairs with PINs) and whether a PIN
@@ -292,8 +285,7 @@ class LockGuard(QObject):
         """Put the screens, menus and hidden windows back."""
         if self._saved_central is None:
             return
-        self.window.takeCentralWidget()  # the lock page
-        self.page.deleteLater()
+        self.window.takeCentralWidget()  # the lock page, kept (not deleted) for next time
         self.window.setCentralWidget(self._saved_central)
         self._saved_central.show()
         self._saved_central = None

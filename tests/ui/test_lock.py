@@ -102,6 +102,10 @@ def test_wrong_pin_is_refused_and_right_pin_unlocks(window: MainWindow, qtbot: Q
     assert window.sidebar.isVisible() and window.menuBar().isVisible()
     qtbot.waitUntil(lambda: "Mrs Patel" in _visible_text(window))
     assert any(action.isEnabled() for action in window.actions())
+    window.lock_guard.lock()  # and again: a fresh page, no old PIN or message left on it
+    assert window.centralWidget() is window.lock_guard.page
+    assert page.pin.text() == "" and not page.error.isVisible()
+    assert "Mrs Patel" not in _visible_text(window)
 
 
 def test_volunteer_session_can_be_unlocked_by_a_chair_not_another_volunteer(
