@@ -162,7 +162,7 @@ class LockGuard(QObject):
         window.addAction(self.lock_action)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.timeout.connect(lambda: self.lock(reason="idle"))
+        self.timer.timeout.connect(self._idle)
         self.set_idle_ms(idle_ms if idle_ms is not None else self.setting_ms())
         app = QApplication.instance()
         if app is not None:
@@ -198,6 +198,14 @@ class LockGuard(QObject):
             QTimer.singleShot(0, watched.hide)
         return False
 
+    def _idle(self) -> None:
+        """No input for the idle time: lock, unless the survey kiosk is running (it shows no
+        patient data, has its own chair PIN to leave, and must stay up for patients)."""
+        if any(_is_kiosk(w) and w.isVisible() for w in QApplication.topLevelWidgets()):
+            self.timer.start()
+            return
+        self.lock(reason="idle")
+
     def _is_other_window(self, watched: QObject) -> bool:
         """A dialog or window of ours other than the main window (not a menu or tooltip)."""
         return (
@@ -206,6 +214,7 @@ class LockGuard(QObject):
             and watched is not self.window
             and watched is not self.page
             and not isinstance(watched, QMainWindow)
+            and not _is_kiosk(watched)
             and _is_app_window(watched)
         )
 
@@ -298,6 +307,13 @@ class LockGuard(QObject):
             widget.show()
         self.timer.start()
         self.unlocked.emit()
+
+
+def _is_kiosk(widget: QObject) -> bool:
+    """The full-screen survey kiosk (patients use it; it never shows their comments)."""
+    from ppg_desktop.ui.kiosk import KioskWindow
+
+    return isinstance(widget, KioskWindow)
 
 
 def _is_app_window(widget: QWidget) -> bool:

@@ -169,3 +169,22 @@ def test_a_paused_guard_waits_until_resumed(window: MainWindow, qtbot: QtBot) ->
     assert not guard.is_locked
     guard.resume()
     qtbot.waitUntil(lambda: guard.is_locked, timeout=3000)
+
+
+def test_the_survey_kiosk_is_not_locked_or_hidden(window: MainWindow, qtbot: QtBot) -> None:
+    from ppg_desktop.core.survey_store import SurveyStore
+    from ppg_desktop.ui.kiosk import KioskWindow
+
+    survey = SurveyStore(window.ctx.db).create_from_template("fft")
+    practice = PracticeStore(window.ctx.db).list()[0]
+    kiosk = KioskWindow(window.ctx.db, survey.id, practice.id)
+    kiosk.start()
+    try:
+        window.lock_guard.set_idle_ms(100)
+        qtbot.wait(400)
+        assert not window.lock_guard.is_locked  # patients keep using the kiosk
+        window.lock_guard.lock(reason="on demand")
+        assert window.lock_guard.is_locked and kiosk.isVisible()
+    finally:
+        kiosk._unlocked = True  # as if the chair's PIN had been given
+        kiosk.close()
