@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.models import AuditEntry
+from ppg_desktop.core.user_store import UserStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
@@ -180,6 +182,9 @@ class AuditScreen(QWidget):
         self.who = QLineEdit()
         self.who.setAccessibleName("Who")
         self.who.setPlaceholderText("Anyone")
+        names = QCompleter([user.name for user in UserStore(ctx.db).list()], self.who)
+        names.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.who.setCompleter(names)
         self.what = QComboBox()
         self.what.setAccessibleName("What was done")
         self.what.addItem("Anything", "")
