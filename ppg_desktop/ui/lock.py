@@ -186,6 +186,8 @@ class LockGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Restart the idle timer on input; keep other windows hidden while locked."""
         kind = event.type()
+        if kind not in ACTIVITY_EVENTS and kind != QEvent.Type.Show:
+            return False  # most events (paints, timers): return before any other work
         if not isValid(self.window) or not self.window.isVisible():
             return False  # closed, being deleted or not shown yet: nothing to guard
         if not self.is_locked:
