@@ -306,7 +306,8 @@ class LockGuard(QObject):
         self._disabled_actions = []
         hidden, self._hidden_windows = self._hidden_windows, []
         for widget in hidden:
-            widget.show()
+            if isValid(widget):  # a dialog may have been deleted while hidden
+                widget.show()
         self.timer.start()
         self.unlocked.emit()
 
