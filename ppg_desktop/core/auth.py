@@ -35,9 +35,14 @@ PERMISSIONS: dict[str, str] = {
     "purge": "Remove old records (retention)",
     "subject_access": "Find, export and erase a person's details",
     "encryption": "Encrypt the database and change its passphrase",
+    "import_data": "Import spreadsheets and merge volunteers' files",
+    "send_to_chair": "Save what they entered in a file for the chair",
+    "backup": "Back up and restore the database",
 }
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "volunteer": frozenset({"enter_feedback", "enter_survey", "view_own_feedback"}),
+    "volunteer": frozenset(
+        {"enter_feedback", "enter_survey", "view_own_feedback", "send_to_chair"}
+    ),
     "chair": frozenset(PERMISSIONS),
 }
 ROLE_LABELS = {"volunteer": "Volunteer", "chair": "Chair / admin"}

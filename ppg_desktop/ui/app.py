@@ -84,9 +84,14 @@ def run_app(db_path: str | None, self_test: bool) -> int:
     except DatabaseProblem as exc:
         if self_test:
             print(f"self-test failed: {exc}", file=sys.stderr)
-        else:
-            show_problem(None, "The database cannot be opened", str(exc))
-        return 3
+            return 3
+        from ppg_desktop.ui.startup_checks import recover_unopenable
+
+        if not recover_unopenable(exc, path, None):
+            if exc.kind not in ("corrupt",):
+                show_problem(None, "The database cannot be opened", str(exc))
+            return 3
+        db, passphrase = open_for_app(path, interactive=True)
     ctx = AppContext(db, path, passphrase=passphrase)
     collect_garbage_on_gui_thread()
     apply_style(app, ctx.settings)
@@ -121,6 +126,10 @@ def run_app(db_path: str | None, self_test: bool) -> int:
     from ppg_desktop.ui.purge_dialog import offer_start_up_purge
 
     QTimer.singleShot(600, lambda: offer_start_up_purge(ctx, window))
+    from ppg_desktop.ui.startup_checks import back_up_on_close, check_in_background
+
+    QTimer.singleShot(1500, lambda: check_in_background(ctx, window))
     code = app.exec()
+    back_up_on_close(ctx)
     ctx.db.close()  # ctx.db, not db: encrypting reopens the database
     return int(code)

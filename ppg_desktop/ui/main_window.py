@@ -160,6 +160,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("&Search feedback", "Ctrl+F", self.focus_search))
         edit_menu.addAction(self._action("&Save", "Ctrl+S", self._save_current))
         edit_menu.addAction(self._action("&Undo delete", "Ctrl+Z", self._undo_current))
+        from ppg_desktop.ui.data_menu import build_data_menu
+
+        build_data_menu(self, self.ctx)
         go_menu = self.menuBar().addMenu("&Go")
         for index, spec in enumerate(self.specs[:9], start=1):
             go_menu.addAction(
