@@ -80,7 +80,10 @@ class _Runnable(QRunnable):
         except JobCancelled:
             self._signals.cancelled.emit()
         except PPGError as exc:
-            self._signals.failed.emit(str(exc))
+            if self._control.cancelled:  # core code stops with its own "cancelled" error
+                self._signals.cancelled.emit()
+            else:
+                self._signals.failed.emit(str(exc))
         except Exception as exc:  # report any failure to the GUI rather than lose it in a thread
             traceback.print_exc()
             self._signals.failed.emit(f"Something went wrong: {exc}")

@@ -142,3 +142,19 @@ def test_welcome_can_fill_demo_data(db: sqlite_utils.Database, db_path: Path, qt
         welcome_module.DEMO_SIZE = original
     assert FeedbackStore(db).count() == 120
     assert PracticeStore(db).list()
+
+
+def test_cancelling_the_demo_leaves_the_welcome_open_and_the_database_empty(
+    db: sqlite_utils.Database, db_path: Path, qtbot: QtBot
+) -> None:
+    ctx = AppContext(db, db_path)
+    welcome = WelcomeDialog(ctx)
+    qtbot.addWidget(welcome)
+    welcome.start_demo()
+    assert welcome.demo_job is not None
+    welcome.demo_job.cancel()
+    assert wait_for_jobs(60_000)
+    assert welcome.result() == 0
+    assert welcome.start_button.isEnabled()
+    assert welcome.practice_error.isHidden()  # a cancel is not an error
+    assert FeedbackStore(db).count() == 0
