@@ -133,7 +133,9 @@ _NOT_NAMES = _words("""
     yours hers ours theirs either neither such own few many much more most other others same
     several staff everybody people lady ladies man men woman women girl girls guy guys lad
     lads chap person receptionists nurses volunteers someone's later eventually finally then
-    now next first last once madam sirs anonymous anon""")
+    now next first last once madam sirs anonymous anon
+    ive im id ill youve youre youd youll weve were wed theyve theyre theyd dont cant wont didnt
+    doesnt isnt wasnt arent couldnt wouldnt shouldnt thats whats theres""")
 # Capitalised words that may open a sentence before "on reception" and are not names.
 _ROLE_SUBJECT_STOP = _words("the staff everyone someone nobody whoever lady man woman girl")
 
