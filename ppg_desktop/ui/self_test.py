@@ -8,14 +8,15 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ppg_desktop.ui import messages
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.operations import wait_for_jobs
 
 SETTLE_MS = 300
+DIALOG_CHECK_MS = 100
 
 
 def settle(ms: int = SETTLE_MS) -> None:
@@ -42,6 +43,20 @@ def check_screens(ctx: AppContext, report: Callable[[str], None] = print) -> lis
         errors.append("".join(traceback.format_exception(kind, value, tb)).strip())
 
     sys.excepthook = hook
+
+    def close_stray_dialogs() -> None:
+        """A screen that opens a QMessageBox itself would block an offscreen run for ever:
+        record it as a failure and close it."""
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            text = dialog.text() if isinstance(dialog, QMessageBox) else ""
+            dialogs.append(f"{dialog.windowTitle()}: {text}".strip(": "))
+            dialog.close()
+
+    watchdog = QTimer()
+    watchdog.setInterval(DIALOG_CHECK_MS)
+    watchdog.timeout.connect(close_stray_dialogs)
+    watchdog.start()
     try:
         window = MainWindow(ctx)
         window.resize(1366, 768)
@@ -75,6 +90,7 @@ def check_screens(ctx: AppContext, report: Callable[[str], None] = print) -> lis
         window.deleteLater()
         settle(50)
     finally:
+        watchdog.stop()
         messages.problem_sink = previous_sink
         sys.excepthook = previous_hook
     return problems

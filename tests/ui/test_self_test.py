@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.ui import screens
@@ -37,6 +38,11 @@ def test_a_broken_screen_is_reported(
         show_problem(None, "Cannot load", "The figures could not be worked out")
         return QLabel("x")
 
+    def blocking(_ctx: AppContext) -> QWidget:
+        label = QLabel("y")
+        QTimer.singleShot(0, lambda: QMessageBox.warning(label, "Oops", "A modal box"))
+        return label
+
     monkeypatch.setattr(
         screens,
         "SCREENS",
@@ -44,6 +50,7 @@ def test_a_broken_screen_is_reported(
             screens.ScreenSpec("broken", "Broken", broken),
             screens.ScreenSpec("moaning", "Moaning", complaining),
             screens.ScreenSpec("fine", "Fine", lambda _ctx: QLabel("fine")),
+            screens.ScreenSpec("blocking", "Blocking", blocking),
         ],
     )
     lines: list[str] = []
@@ -51,7 +58,8 @@ def test_a_broken_screen_is_reported(
     assert lines[2] == "screen Fine ok"
     assert lines[0].startswith("screen Broken FAILED") and "no such table" in lines[0]
     assert lines[1].startswith("screen Moaning FAILED") and "could not be worked out" in lines[1]
-    assert len(problems) == 2
+    assert lines[3].startswith("screen Blocking FAILED") and "A modal box" in lines[3]
+    assert len(problems) == 3
 
 
 def test_command_line_self_test_exits_zero(tmp_path: Path) -> None:
