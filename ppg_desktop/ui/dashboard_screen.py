@@ -330,7 +330,8 @@ class DashboardScreen(QWidget):
     def _on_data_changed(self, topic: str) -> None:
         if topic == "practices":
             self._fill_practices()
-        if topic in ("feedback", "themes", "practices", "surveys", "meetings"):
+        # "settings": the text size may have changed, and the charts carry their own fonts.
+        if topic in ("feedback", "themes", "practices", "surveys", "meetings", "settings"):
             if self.isVisible():
                 self.reload()
             else:

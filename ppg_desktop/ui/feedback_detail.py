@@ -78,12 +78,7 @@ class FeedbackDetail(QWidget):
         self.add_theme = QLineEdit()
         self.add_theme.setPlaceholderText("Add a theme by name…")
         self.add_theme.setAccessibleName("Add a theme to this item")
-        theme_list = ThemeStore(ctx.db).list()
-        self._themes_by_name = {t.name.casefold(): t for t in theme_list}
-        completer = QCompleter(sorted(t.name for t in theme_list), self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.add_theme.setCompleter(completer)
+        self.refresh_themes()
         self.add_theme.returnPressed.connect(self._add_typed_theme)
         self.theme_error = error_label("Themes")
         self.save_button = QPushButton("&Save changes")
@@ -134,6 +129,15 @@ class FeedbackDetail(QWidget):
         self.text.textChanged.connect(self._changed)
         self._size_to_text()
         self.show_item(None)
+
+    def refresh_themes(self) -> None:
+        """The themes offered by name (again, after the chair edits the list)."""
+        theme_list = ThemeStore(self.ctx.db).list()
+        self._themes_by_name = {t.name.casefold(): t for t in theme_list}
+        completer = QCompleter(sorted(t.name for t in theme_list), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.add_theme.setCompleter(completer)
 
     def _size_to_text(self) -> None:
         """Room for about five lines of comment and three themes, whatever the text size."""

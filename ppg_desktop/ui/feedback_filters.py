@@ -73,13 +73,8 @@ class FeedbackFilterBar(QWidget):
             edit.setAccessibleName(name)
             edit.setEnabled(False)
         self.practice = self._combo("Practice", "All practices")
-        for practice in PracticeStore(ctx.db).list():
-            self.practice.addItem(
-                practice.name + ("" if practice.active else " (closed)"), practice.id
-            )
         self.theme = self._combo("Theme", "All themes")
-        for theme in ThemeStore(ctx.db).list():
-            self.theme.addItem(theme.name, theme.slug)
+        self.refresh_choices()
         self.kind = self._combo("Kind", "All kinds")
         for key, label in KIND_LABELS.items():
             self.kind.addItem(label, key)
@@ -129,6 +124,28 @@ class FeedbackFilterBar(QWidget):
         for combo in (self.practice, self.theme, self.kind, self.status, self.sentiment):
             combo.currentIndexChanged.connect(self._emit)
         self.clear_button.clicked.connect(self.clear)
+
+    def refresh_choices(self) -> None:
+        """Fill the practice and theme lists again (after one is added, renamed or archived),
+        keeping what was chosen."""
+        self._quiet = True
+        for combo, entries in (
+            (
+                self.practice,
+                [
+                    (p.name + ("" if p.active else " (closed)"), p.id)
+                    for p in PracticeStore(self.ctx.db).list()
+                ],
+            ),
+            (self.theme, [(t.name, t.slug) for t in ThemeStore(self.ctx.db).list()]),
+        ):
+            chosen = combo.currentData()
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for text, value in entries:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        self._quiet = False
 
     def _combo(self, name: str, everything: str) -> QComboBox:
         combo = QComboBox()

@@ -131,9 +131,7 @@ class FeedbackScreen(QWidget):
         self.bulk_tag_button = QPushButton("Tag…")
         self.bulk_tag_button.setAccessibleName("Tag the selected items with a theme")
         self.tag_menu = QMenu(self.bulk_tag_button)
-        for theme in ThemeStore(self.ctx.db).list():
-            action = self.tag_menu.addAction(theme.name)
-            action.triggered.connect(lambda _=False, t=theme.id: self.tag_selected(t))
+        self._fill_tag_menu()
         self.bulk_tag_button.setMenu(self.tag_menu)
         self.bulk_status_button = QPushButton("Status…")
         self.bulk_status_button.setAccessibleName("Set the status of the selected items")
@@ -149,6 +147,12 @@ class FeedbackScreen(QWidget):
         for widget in (self.bulk_tag_button, self.bulk_status_button, self.delete_button):
             row.addWidget(widget)
         self._selection_changed()
+
+    def _fill_tag_menu(self) -> None:
+        self.tag_menu.clear()
+        for theme in ThemeStore(self.ctx.db).list():
+            action = self.tag_menu.addAction(theme.name)
+            action.triggered.connect(lambda _=False, t=theme.id: self.tag_selected(t))
 
     def _build_undo_bar(self) -> None:
         self.undo_bar = QFrame()
@@ -245,6 +249,10 @@ class FeedbackScreen(QWidget):
         self.reload()
 
     def _on_data_changed(self, topic: str) -> None:
+        if topic in ("themes", "practices"):
+            self.filters.refresh_choices()
+            self._fill_tag_menu()
+            self.detail.refresh_themes()
         if topic in ("feedback", "themes", "practices"):
             self.model.theme_names = self._theme_names()
             self.model.invalidate()

@@ -195,3 +195,17 @@ def test_delete_key_in_the_list_deletes_the_selection(
     _settle(qtbot, screen)
     assert FeedbackStore(ctx.db).count() == 4
     assert screen.undo_bar.isVisible()
+
+
+def test_a_new_practice_and_theme_appear_in_the_filters(
+    screen: FeedbackScreen, ctx: AppContext
+) -> None:
+    screen.filters.kind.setCurrentIndex(1)
+    PracticeStore(ctx.db).create("New Road Surgery")
+    ctx.notify("practices")
+    theme = ThemeStore(ctx.db).create("Car parking", "responsive")
+    ctx.notify("themes")
+    assert screen.filters.practice.findText("New Road Surgery") > 0
+    assert screen.filters.theme.findData(theme.slug) > 0
+    assert "Car parking" in [a.text() for a in screen.tag_menu.actions()]
+    assert screen.filters.kind.currentIndex() == 1  # other choices are kept
