@@ -3,6 +3,13 @@ common UK first names (resources/first_names.txt), and capitalised words that th
 them show to be names ("spoke to Kieran", "Grace on reception").
 
 A first name that is also a word or a month (Will, May, Hope) counts only in such a context.
+Names typed in lower case count where the words say so ("my name is john smith", "dr patel
+rang", "john smith, 14 park road"), as does a name on its own line under a sign-off.
+Contractions ("I've", "Im") are never names, nor are wards, bands or illnesses named after
+people ("Jenny Lind ward", "Joy Division", "Addison's disease").
+
+Most comments name nobody, so `could_hold_a_name` takes a cheap first look (set lookups over
+the words) before the token-by-token search.
 """
 
 from __future__ import annotations
@@ -103,7 +110,11 @@ _PLACE_ENDINGS = _words("""
     street road lane avenue way drive close crescent terrace gardens grove mews farm estate
     surgery practice centre center clinic hospital pharmacy school college academy station
     ward wing unit suite division band orchestra choir trust foundation society club
-    institute university hotel inn pub museum gallery theatre cinema stadium airport""")
+    institute university hotel inn pub museum gallery theatre cinema stadium airport infirmary
+    hospice""")
+# Charities and wards named after people, which patients mention by that name (a shop such as
+# John Lewis is left to be redacted: a patient may be called that too).
+_NAMED_AFTER = frozenset({"marie curie", "sue ryder", "florence nightingale"})
 # Words after a name that make it the name of an illness or a test, not of a person.
 _EPONYM_FOLLOWERS = _words("""
     disease diseases syndrome palsy disorder lymphoma sarcoma tumour phenomenon sign test
@@ -111,7 +122,8 @@ _EPONYM_FOLLOWERS = _words("""
 # Of those, the ones that follow a place's name even in lower case ("the Jenny Lind ward",
 # "the Long Eaton clinic").
 _LOWERCASE_PLACE_ENDINGS = _words("""
-    ward wing unit suite surgery practice clinic hospital centre pharmacy station school""")
+    ward wing unit suite surgery practice clinic hospital centre pharmacy station school
+    hospice""")
 # Capitalised words that are not names: sentence openers, days, months, the health service.
 _NOT_NAMES = _words("""
     i a an the and but or so if on in at to for of by with from is was were are be been she he
@@ -133,7 +145,7 @@ _NOT_NAMES = _words("""
     yours hers ours theirs either neither such own few many much more most other others same
     several staff everybody people lady ladies man men woman women girl girls guy guys lad
     lads chap person receptionists nurses volunteers someone's later eventually finally then
-    now next first last once madam sirs anonymous anon
+    now next first last once madam sirs anonymous anon google
     ive im id ill youve youre youd youll weve were wed theyve theyre theyd dont cant wont didnt
     doesnt isnt wasnt arent couldnt wouldnt shouldnt thats whats theres""")
 # Capitalised words that may open a sentence before "on reception" and are not names.
@@ -578,4 +590,5 @@ def find_names(text: str, *, skip_first_look: bool = False) -> list[tuple[int, i
     if "\n" in text:
         spans += _signed_names(text)
     spans += _list_names(text, tokens, spans)
-    return [(s, e) for s, e in spans if e > s]
+    famous = [(s, e) for s, e in spans if " ".join(text[s:e].lower().split()) in _NAMED_AFTER]
+    return [(s, e) for s, e in spans if e > s and not any(s < fe and fs < e for fs, fe in famous)]
