@@ -3,7 +3,6 @@ status and sentiment. It only builds a FeedbackFilter; the screen does the searc
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QDate, QTimer, Signal
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.models import (
     KIND_LABELS,
     SENTIMENT_LABELS,
@@ -220,12 +220,16 @@ class FeedbackFilterBar(QWidget):
         self.set_filter(FeedbackFilter())
 
     def describe(self) -> str:
-        """The active filters in words (for the count label)."""
+        """The active filters in plain words, e.g. 'Complaint · Riverside Surgery · 01/10/2026
+        to 31/10/2026 · matching “phone”' ('All feedback' when nothing narrows the list)."""
         flt = self.current_filter()
-        empty = FeedbackFilter()
         parts = [
-            f.name
-            for f in dataclasses.fields(flt)
-            if getattr(flt, f.name) != getattr(empty, f.name)
+            combo.currentText()
+            for combo in (self.kind, self.practice, self.theme, self.status, self.sentiment)
+            if combo.currentIndex() > 0
         ]
-        return "filtered" if parts else "all feedback"
+        if flt.date_from and flt.date_to:
+            parts.append(f"{uk_date(flt.date_from)} to {uk_date(flt.date_to)}")
+        if flt.text:
+            parts.append(f"matching “{flt.text}”")
+        return " · ".join(parts) if parts else "All feedback"

@@ -56,6 +56,10 @@ class FeedbackScreen(QWidget):
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of items shown")
         set_role(self.count_label, "heading")
+        self.summary_label = QLabel()
+        self.summary_label.setAccessibleName("Filters in use")
+        self.summary_label.setWordWrap(True)
+        set_role(self.summary_label, "muted")
 
         self.model = FeedbackTableModel(lambda: FeedbackStore(ctx.db), self._theme_names())
         self.model.sort_requested = self._sort
@@ -109,6 +113,7 @@ class FeedbackScreen(QWidget):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addLayout(title_row)
         layout.addWidget(self.filters)
+        layout.addWidget(self.summary_label)
         layout.addWidget(splitter, 1)
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
@@ -230,7 +235,8 @@ class FeedbackScreen(QWidget):
         self.detail.highlight(flt.text)
         count = len(ids)
         noun = "item" if count == 1 else "items"
-        self.count_label.setText(f"{count:,} {noun} ({self.filters.describe()})")
+        self.count_label.setText(f"{count:,} {noun}")
+        self.summary_label.setText(f"Showing: {self.filters.describe()}")
         row = self.model.row_of(current) if current is not None else -1
         if row < 0 and ids:
             row = 0

@@ -67,7 +67,8 @@ def _texts(screen: FeedbackScreen) -> list[str]:
 def test_lists_everything_newest_first_with_a_count(screen: FeedbackScreen) -> None:
     assert _texts(screen)[0] == "Waited three weeks for an appointment"
     assert len(_texts(screen)) == 5
-    assert screen.count_label.text().startswith("5 items")
+    assert screen.count_label.text() == "5 items"
+    assert screen.summary_label.text() == "Showing: All feedback"
 
 
 def test_search_narrows_the_list_and_highlights_matches(
@@ -93,6 +94,7 @@ def test_filters_by_kind_practice_and_period(screen: FeedbackScreen, qtbot: QtBo
     filters.practice.setCurrentIndex(filters.practice.findText("Hill Practice"))
     _settle(qtbot, screen)
     assert _texts(screen) == ["Phone engaged all morning, no appointment left"]
+    assert screen.summary_label.text() == "Showing: Complaint · Hill Practice"
     filters.clear()
     _settle(qtbot, screen)
     filters.period.setCurrentIndex(filters.period.findData("last_30_days"))
