@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ppg_desktop.core.regex_prefilter import PatternFilter
 from ppg_desktop.paths import resources_dir
 
 _COMPARISON = re.compile(r"\b(?:than|instead of|rather than)\b[^,;:]*")
@@ -47,14 +48,16 @@ class Lexicon:
     ignore_after: frozenset[str]
     suggestion: tuple[re.Pattern[str], ...]
     fft_answers: dict[str, str]
+    phrase_filter: PatternFilter  # which phrases could match a clause, so only those are run
 
 
 @cache
 def lexicon() -> Lexicon:
     """The shipped word lists, read and compiled once."""
     data = json.loads((resources_dir() / "sentiment_lexicon.json").read_text(encoding="utf-8"))
+    phrases = tuple((re.compile(p), float(w)) for p, w in data["phrases"])
     return Lexicon(
-        phrases=tuple((re.compile(p), float(w)) for p, w in data["phrases"]),
+        phrases=phrases,
         words={str(k): float(v) for k, v in data["words"].items()},
         negators=frozenset(data["negators"]),
         contrast=frozenset(data["contrast"]),
@@ -62,6 +65,7 @@ def lexicon() -> Lexicon:
         ignore_after=frozenset(data.get("ignore_after", [])),
         suggestion=tuple(re.compile(p) for p in data.get("suggestion_patterns", [])),
         fft_answers={str(k): str(v) for k, v in data["fft_answers"].items()},
+        phrase_filter=PatternFilter([pattern for pattern, _ in phrases]),
     )
 
 
@@ -89,7 +93,9 @@ def _clause_score(clause: str) -> float:
     scored: list[tuple[int, float]] = []
     # "better than waiting on hold": what follows "than" is the comparison, not the verdict
     ignored = [(m.start(), m.end()) for m in _COMPARISON.finditer(clause)]
-    for pattern, weight in lex.phrases:
+    phrases = lex.phrases
+    for index in lex.phrase_filter.candidates(clause):
+        pattern, weight = phrases[index]
         for found in pattern.finditer(clause):
             if any(s <= found.start() < e for s, e in ignored):
                 continue
