@@ -93,10 +93,11 @@ class FeedbackFilterBar(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
         top.addWidget(self.period, 1)
-        top.addWidget(QLabel("from"))
-        top.addWidget(self.date_from)
-        top.addWidget(QLabel("to"))
-        top.addWidget(self.date_to)
+        self.from_label, self.to_label = QLabel("from"), QLabel("to")
+        self.from_label.setBuddy(self.date_from)
+        self.to_label.setBuddy(self.date_to)
+        for date_part in (self.from_label, self.date_from, self.to_label, self.date_to):
+            top.addWidget(date_part)
         chips = QWidget()
         flow = FlowLayout(chips, spacing=8)
         for widget in (
@@ -124,6 +125,7 @@ class FeedbackFilterBar(QWidget):
         for combo in (self.practice, self.theme, self.kind, self.status, self.sentiment):
             combo.currentIndexChanged.connect(self._emit)
         self.clear_button.clicked.connect(self.clear)
+        self._period_changed()
 
     def refresh_choices(self) -> None:
         """Fill the practice and theme lists again (after one is added, renamed or archived),
@@ -161,6 +163,8 @@ class FeedbackFilterBar(QWidget):
     def _period_changed(self, *_: object) -> None:
         key = self.period.currentData()
         custom = key == CUSTOM
+        for widget in (self.from_label, self.date_from, self.to_label, self.date_to):
+            widget.setVisible(key != ANY_DATE)  # no dates on show that are not in use
         self.date_from.setEnabled(custom)
         self.date_to.setEnabled(custom)
         if key not in (ANY_DATE, CUSTOM):
