@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import QDate, QMarginsF, QRectF, Qt, QUrl
+from PySide6.QtCore import QDate, QEvent, QMarginsF, QRectF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPageLayout, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -87,7 +88,6 @@ class ReportsScreen(QWidget):
     # --- layout -------------------------------------------------------------------------
     def _build_ui(self) -> None:
         options = QWidget()
-        options.setMaximumWidth(420)
         form = QFormLayout()
         self.preset = QComboBox()
         self.preset.setAccessibleName("Period")
@@ -113,11 +113,13 @@ class ReportsScreen(QWidget):
         self.practices = QListWidget()
         self.practices.setAccessibleName("Practices (none ticked means all)")
         self.practices.setMaximumHeight(150)
+        self.practices.setMinimumHeight(self.fontMetrics().height() * 5)
         form.addRow("Practices", self.practices)
         form.addRow("", QLabel("Tick none for all practices."))
         self.large_print = QCheckBox("Large print (bigger type, one column)")
         self.xlsx = QCheckBox("Also make a spreadsheet (.xlsx)")
-        self.full_text = QCheckBox("Spreadsheet with full text (includes personal details)")
+        self.full_text = QCheckBox("Full text in the spreadsheet")
+        self.full_text.setToolTip("Includes names, phone numbers and other personal details.")
         self.full_text.setEnabled(False)
         self.full_text_warning = QLabel(
             "⚠ Full text keeps names, phone numbers and other personal details. Only share the "
@@ -129,7 +131,7 @@ class ReportsScreen(QWidget):
         self.xlsx.toggled.connect(self._on_xlsx_toggled)
         self.full_text.toggled.connect(self.full_text_warning.setVisible)
         for box in (self.large_print, self.xlsx, self.full_text):
-            form.addRow("", box)
+            form.addRow(box)  # the whole width, so the words are not cut off
         form.addRow("", self.full_text_warning)
 
         self.build_button = QPushButton("Build the meeting pack")
@@ -184,9 +186,31 @@ class ReportsScreen(QWidget):
         self.preview.setWidget(self.pages_holder)
         self._show_placeholder("The pack's pages appear here after it is built.")
 
+        # With large text the options are taller than a laptop screen: they scroll, never squash.
+        self.options_scroll = QScrollArea()
+        self.options_scroll.setWidget(options)
+        self.options_scroll.setWidgetResizable(True)
+        self.options_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.options_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit_options_width()
+
         outer = QHBoxLayout(self)
-        outer.addWidget(options)
+        outer.addWidget(self.options_scroll)
         outer.addWidget(self.preview, 1)
+
+    def _fit_options_width(self) -> None:
+        """Options panel about 48 characters wide, so it grows with the text size."""
+        width = max(420, self.fontMetrics().averageCharWidth() * 48)
+        bar = self.options_scroll.verticalScrollBar().sizeHint().width()
+        self.options_scroll.setFixedWidth(width + bar)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Text size changed in Settings: widen the options panel to match."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and hasattr(
+            self, "options_scroll"
+        ):
+            self._fit_options_width()
 
     def _on_xlsx_toggled(self, on: bool) -> None:
         if not on:
