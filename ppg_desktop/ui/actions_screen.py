@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -101,11 +102,9 @@ class ActionsScreen(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(DUE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(OWNER_COLUMN, 110)
         header.setStretchLastSection(False)
+        self.table.viewport().installEventFilter(self)
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
@@ -146,6 +145,36 @@ class ActionsScreen(QWidget):
         self.reload()
 
     # --- list ------------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The list changed width (window, splitter or text size): share it out again."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Give the title room to read: when space is short, 'Overdue:' and the date wrap.
+
+        With large text, sizing Due and Status to their contents left the title a few
+        letters wide, so every title showed as 'O…'.
+        """
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        wide, plain = QFontMetrics(bold), self.table.fontMetrics()
+        padding = plain.averageCharWidth() * 2
+        icon = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
+        due_one_line = wide.horizontalAdvance("Overdue: 00/00/0000") + icon + padding
+        due_two_lines = wide.horizontalAdvance("00/00/0000") + icon + padding
+        status_one_line = wide.horizontalAdvance("In progress") + padding
+        status_two_lines = wide.horizontalAdvance("progress") + padding
+        owner = max(110, plain.horizontalAdvance("Margaret") + padding)
+        title_wants = plain.averageCharWidth() * 24
+        room = self.table.viewport().width()
+        fits = room - due_one_line - status_one_line - owner >= title_wants
+        self.table.setColumnWidth(DUE_COLUMN, due_one_line if fits else due_two_lines)
+        self.table.setColumnWidth(STATUS_COLUMN, status_one_line if fits else status_two_lines)
+        self.table.setColumnWidth(OWNER_COLUMN, owner)
+        self.table.resizeRowsToContents()
+
     def reload(self) -> None:
         """Fetch the list for the chosen filter, keeping the chosen action if still shown."""
         _label, statuses, overdue = FILTERS[self.status_filter.currentIndex()]
