@@ -32,7 +32,7 @@ from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
 PAGE_SIZE = 200
-COLUMNS = ("When", "Who", "What", "Table", "Row", "Details")
+COLUMNS = ("When", "Who", "What", "Record", "Item", "Details")
 ACTION_LABELS = {
     "create": "Created",
     "update": "Changed",
@@ -57,8 +57,40 @@ ACTION_LABELS = {
     "link": "Tagged",
     "unlink": "Untagged",
     "archive": "Archived",
+    "status": "Changed status",
 }
-TABLES = ("feedback", "contacts", "themes", "users", "practices", "settings", "actions", "surveys")
+TABLES = (
+    "feedback",
+    "contacts",
+    "themes",
+    "users",
+    "practices",
+    "settings",
+    "actions",
+    "meetings",
+    "surveys",
+)
+RECORD_LABELS = {
+    "contacts": "Contact details",
+    "feedback_themes": "Feedback's themes",
+    "action_feedback": "Action's feedback",
+    "action_themes": "Action's themes",
+}
+
+
+def record_text(table_name: str) -> str:
+    """The kind of record in words ('Practices', not 'practices' or 'action_themes')."""
+    return RECORD_LABELS.get(table_name, table_name.replace("_", " ").capitalize())
+
+
+def value_text(value: Any) -> str:
+    """One recorded value for people: 'blank' rather than 'None' or 'null'."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -89,11 +121,11 @@ def details_text(changes: dict[str, Any]) -> str:
     """The recorded changes on one line (they never hold comment text or contact details)."""
     parts = []
     for key, value in changes.items():
+        name = key.replace("_", " ")
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key}: {value[0]!s} → {value[1]!s}")
+            parts.append(f"{name}: {value_text(value[0])} → {value_text(value[1])}")
         else:
-            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-            parts.append(f"{key}: {shown}")
+            parts.append(f"{name}: {value_text(value)}")
     return "; ".join(parts)
 
 
@@ -158,7 +190,7 @@ class AuditTableModel(QAbstractTableModel):
                 when_text(entry.at),
                 entry.actor,
                 ACTION_LABELS.get(entry.action, entry.action.replace("_", " ")),
-                entry.table_name,
+                record_text(entry.table_name) if entry.table_name else "",
                 entry.row_key,
                 details_text(entry.changes),
             )
@@ -182,25 +214,33 @@ class AuditScreen(QWidget):
         self.who = QLineEdit()
         self.who.setAccessibleName("Who")
         self.who.setPlaceholderText("Anyone")
+        self.who.setMinimumWidth(self.fontMetrics().averageCharWidth() * 14)
         names = QCompleter([user.name for user in UserStore(ctx.db).list()], self.who)
         names.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.who.setCompleter(names)
         self.what = QComboBox()
         self.what.setAccessibleName("What was done")
         self.what.addItem("Anything", "")
+        # Sized to a short label so, with large text, the Who box beside it is not squashed.
+        self.what.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.what.setMinimumContentsLength(14)
         for key, label in ACTION_LABELS.items():
             self.what.addItem(label, key)
         self.table_choice = QComboBox()
         self.table_choice.setAccessibleName("Kind of record")
         self.table_choice.addItem("Any", "")
         for name in TABLES:
-            self.table_choice.addItem(name.capitalize(), name)
+            self.table_choice.addItem(record_text(name), name)
         self.date_from = QLineEdit()
         self.date_from.setAccessibleName("From date")
         self.date_from.setPlaceholderText("dd/mm/yyyy")
         self.date_to = QLineEdit()
         self.date_to.setAccessibleName("To date")
         self.date_to.setPlaceholderText("dd/mm/yyyy")
+        for date_box in (self.date_from, self.date_to):
+            date_box.setMinimumWidth(self.fontMetrics().horizontalAdvance("dd/mm/yyyy__"))
         self.show_button = QPushButton("&Show")
         self.show_button.setAccessibleName("Show the matching audit entries")
         self.show_button.clicked.connect(self.apply_filters)
@@ -222,9 +262,16 @@ class AuditScreen(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        char = self.fontMetrics().averageCharWidth()
-        for column, chars in enumerate((17, 16, 22, 10, 8)):
-            self.view.setColumnWidth(column, chars * char + 16)
+        metrics = self.fontMetrics()
+        samples = (
+            "00/00/0000 00:00",
+            "Margaret E",
+            "Changed status",
+            "Contact details",
+            "ui_font_s",
+        )
+        for column, sample in enumerate(samples):
+            self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of entries shown")
 

@@ -55,7 +55,7 @@ def test_filters_by_who_what_and_record(screen: AuditScreen, qtbot: QtBot) -> No
     screen.what.setCurrentIndex(screen.what.findData("create"))
     screen.table_choice.setCurrentIndex(screen.table_choice.findData("practices"))
     assert screen.apply_filters()
-    assert _column(screen, 3) == ["practices"]
+    assert _column(screen, 3) == ["Practices"]
     screen.clear_filters()
     assert screen.model.rowCount() == AuditStore(screen.ctx.db).count()
 
