@@ -9,7 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
 from PySide6.QtCore import QPersistentModelIndex as _Persistent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,6 +81,8 @@ class MeetingsTableModel(QAbstractTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         meeting = self.meeting(index.row()) if index.isValid() else None
+        if meeting is not None and role == Qt.ItemDataRole.ToolTipRole:
+            return {1: meeting.title, 2: meeting.attendees or None}.get(index.column())
         if meeting is None or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.AccessibleTextRole,
@@ -348,8 +358,15 @@ class MeetingsScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # No sideways scrolling hiding Attendees and the pack: the title takes what is left,
+        # and when the list is narrow (large text) the two right-hand columns step aside.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setWordWrap(False)
+        self.table.viewport().installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.form = MeetingForm(ctx)
         self.form.saved.connect(self._after_save)
@@ -366,12 +383,31 @@ class MeetingsScreen(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.form)
-        splitter.setSizes([520, 760])
+        splitter.setSizes([600, 680])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The list changed width (window, splitter or text size): share it out again."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Attendees and Pack get fixed widths; they are hidden when the title would be squashed."""
+        metrics = self.table.fontMetrics()
+        attendees = metrics.horizontalAdvance("5 (Margaret Ellison") + 16
+        pack = metrics.horizontalAdvance("None recorded") + 16
+        self.table.setColumnWidth(2, attendees)
+        self.table.setColumnWidth(3, pack)
+        date = self.table.horizontalHeader().sectionSize(0)
+        title_wants = metrics.horizontalAdvance("PPG meeting, September 2026") + 16
+        room = self.table.viewport().width() - date - title_wants
+        self.table.setColumnHidden(3, room < attendees + pack)
+        self.table.setColumnHidden(2, room < attendees)
 
     def reload(self) -> None:
         """Refresh the list and the 'since the last meeting' line."""
