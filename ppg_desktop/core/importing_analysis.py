@@ -1,9 +1,10 @@
 """Reading many imported comments at once: sentiment and theme suggestions, on every core.
 
 Classifying and tagging are pure functions of the text, and they are most of an import's work,
-so a big import shares them out among worker processes (each given the taxonomy once), with
-progress and cancel between batches. Small imports, and machines with one core, stay in-process.
-Identical comments are read once.
+so a big import shares them out between this process and worker processes (each given the
+taxonomy once), with progress and cancel between batches. This process keeps reading while the
+workers start, so slow-starting workers (a busy two-core laptop) cost little. Small imports, and
+machines with one core, stay in-process. Identical comments are read once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +23,8 @@ from typing import Any
 
 from ppg_desktop.core.sentiment import classify_sentiment
 
-PARALLEL_FROM = 4000  # below this, starting worker processes costs more than it saves
+PARALLEL_FROM = 10_000  # below this, starting worker processes costs more than it saves
+IN_FLIGHT_PER_WORKER = 2  # batches given to each worker ahead; the rest stay for this process
 BATCH = 1000
 MAX_WORKERS = 8
 
@@ -125,28 +128,54 @@ def _read_in_workers(
     progress: ProgressCallback | None,
     cancelled: CancelCheck | None,
 ) -> None:
+    """Share the batches between this process and `workers - 1` worker processes.
+
+    Starting a worker takes a second or more (a fresh interpreter importing the app), so this
+    process does not wait for them: it reads batches from the back of the queue while the
+    workers, once up, take them from the front, a couple at a time. A slow machine, or one
+    whose cores are busy with something else, loses nothing but the workers' start-up.
+    """
     # "spawn" everywhere: forking a process that runs Qt threads is not safe
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers,
+    pool = ProcessPoolExecutor(
+        max_workers=workers - 1,
         mp_context=context,
         initializer=_start_worker,
         initargs=(taxonomy, theme_ids),
-    ) as pool:
-        pending: dict[Future[list[Reading]], list[tuple[str, str | None, bool]]] = {
-            pool.submit(_read_batch, batch): batch for batch in batches
-        }
-        while pending:
-            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+    )
+    queue = deque(batches)
+    pending: dict[Future[list[Reading]], list[tuple[str, str | None, bool]]] = {}
+
+    def record(batch: list[tuple[str, str | None, bool]], readings: list[Reading]) -> None:
+        results.update(zip(batch, readings, strict=True))
+        if progress:
+            progress(stage, len(results), total)
+
+    _start_worker(taxonomy, theme_ids)
+    try:
+        while queue or pending:
             if cancelled and cancelled():
-                for future in pending:
-                    future.cancel()
                 raise AnalysisCancelled()
-            for future in finished:
+            while queue and len(pending) < IN_FLIGHT_PER_WORKER * (workers - 1):
+                batch = queue.popleft()
+                pending[pool.submit(_read_batch, batch)] = batch
+            for future in [future for future in pending if future.done()]:
+                record(pending.pop(future), future.result())
+            if queue:
+                batch = queue.pop()
+                record(batch, _read_batch(batch))
+                continue
+            # nothing left to take: read here what the workers have not started yet
+            waiting = [future for future in pending if future.cancel()]
+            for future in waiting:
                 batch = pending.pop(future)
-                results.update(zip(batch, future.result(), strict=True))
-                if progress:
-                    progress(stage, len(results), total)
+                record(batch, _read_batch(batch))
+            if pending:
+                wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+    finally:
+        _start_worker(None, {})
+        # workers still starting up are not waited for; they stop as soon as they are up
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def read_comments(

@@ -26,6 +26,7 @@ def _load_parser() -> tuple[Any, Any]:
 
 
 _sre, _sre_parse = _load_parser()
+_TRIGRAM = 3
 _MAX_CLASS_CHARS = 12  # a character class of more letters than this is no use as a filter
 Needs = frozenset[str] | None  # one of these strings is in every match; None: unknown
 
@@ -126,11 +127,24 @@ class PatternFilter:
             else:
                 for needed in needs:
                     self.by_text.setdefault(needed, []).append(index)
-        self._needed = list(self.by_text.items())
+        # filed by their first three characters, so a text is looked up by the trigrams it has
+        self._by_trigram: dict[str, list[tuple[str, list[int]]]] = {}
+        self._short: list[tuple[str, list[int]]] = []
+        for needed, indexes in self.by_text.items():
+            if len(needed) < _TRIGRAM:
+                self._short.append((needed, indexes))
+            else:
+                self._by_trigram.setdefault(needed[:_TRIGRAM], []).append((needed, indexes))
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the patterns worth running on this text, in their original order."""
         chosen = set(self.always)
-        for indexes in [indexes for needed, indexes in self._needed if needed in text]:
-            chosen.update(indexes)
+        by_trigram = self._by_trigram
+        for trigram in {text[i : i + _TRIGRAM] for i in range(len(text) - _TRIGRAM + 1)}:
+            for needed, indexes in by_trigram.get(trigram, ()):
+                if needed in text:
+                    chosen.update(indexes)
+        for needed, indexes in self._short:
+            if needed in text:
+                chosen.update(indexes)
         return sorted(chosen)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ppg_desktop.core.regex_prefilter import PatternFilter
 from ppg_desktop.paths import resources_dir
@@ -86,6 +86,7 @@ def sentiment_score(text: str) -> float:
     return sum(_clause_score(clause) for clause in _CLAUSE.split(lowered) if clause.strip())
 
 
+@lru_cache(maxsize=20_000)  # short clauses ("thank you", "very good") recur across comments
 def _clause_score(clause: str) -> float:
     """Score one sentence: phrases, then words with negation; after 'but' counts double."""
     lex = lexicon()

@@ -32,6 +32,12 @@ def test_patterns_without_known_text_are_always_run() -> None:
     assert PatternFilter(patterns).candidates("i was on hold") == [0, 1]
 
 
+def test_short_needed_text_is_still_looked_for() -> None:
+    short = PatternFilter([re.compile(r"\bab\b"), re.compile(r"\bon hold\b")])
+    assert short.candidates("x ab") == [0]
+    assert short.candidates("on hold") == [1]
+
+
 def _matching(patterns: list[re.Pattern[str]], text: str) -> list[int]:
     return [i for i, pattern in enumerate(patterns) if pattern.search(text)]
 
