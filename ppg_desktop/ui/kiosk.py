@@ -43,6 +43,7 @@ IDLE_MS = 60_000
 THANK_YOU_MS = 10_000
 MAX_PIN_TRIES = 5
 PIN_LOCKOUT_MS = 60_000
+SHORT_ANSWER_CHARS = 24  # longer answers get a whole row each
 PRIVACY_NOTICE = (
     "This survey is anonymous. We do not ask for your name, and please do not write your name "
     "or anyone else's in your answers.\n\n"
@@ -107,9 +108,12 @@ class AnswerInput(QWidget):
         if choices:
             group = QButtonGroup(self)
             group.setExclusive(question.kind != "multi")
-            # Scales in one row; long lists in two columns so they fit without scrolling.
+            # Scales in one row; long lists of short answers in two columns so they fit
+            # without scrolling. Long answers ("I was asked to use an automated call-back")
+            # stay in one column: side by side they ran off the right of the screen.
             scale = question.kind in ("scale5", "scale10")
-            columns = len(choices) if scale else (2 if len(choices) > 4 else 1)
+            short = max(len(option) for option in choices) <= SHORT_ANSWER_CHARS
+            columns = len(choices) if scale else (2 if len(choices) > 4 and short else 1)
             grid = QGridLayout()
             grid.setSpacing(12)
             picked = set(value) if isinstance(value, (list, tuple)) else {value}
@@ -356,6 +360,8 @@ class KioskWindow(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Never sideways: the question wraps to the screen's width instead of running off it.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         self.question_layout.addWidget(scroll, 1)
         nav = QHBoxLayout()
@@ -376,6 +382,11 @@ class KioskWindow(QWidget):
     def start(self) -> None:
         """Show the kiosk full screen at the privacy notice."""
         self.reset()
+        # Cover the whole screen even where no window manager honours 'full screen'
+        # (without this the kiosk opened as a small box with the notice overlapping its title).
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.geometry())
         self.showFullScreen()
 
     def visible(self) -> list[Question]:
