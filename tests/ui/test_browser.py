@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.feedback_screen import FeedbackScreen
 from ppg_desktop.ui.highlight import match_spans
 from ppg_desktop.ui.models.feedback_table import STATUS_COLUMN, TEXT_COLUMN
+from ppg_desktop.ui.operations import wait_for_jobs
 
 TODAY = dt.date.today()
 
@@ -50,13 +52,14 @@ def _settle(qtbot: QtBot, screen: FeedbackScreen) -> None:
 
 
 @pytest.fixture
-def screen(ctx: AppContext, qtbot: QtBot) -> FeedbackScreen:
+def screen(ctx: AppContext, qtbot: QtBot) -> Iterator[FeedbackScreen]:
     widget = FeedbackScreen(ctx)
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
     widget.show()
     _settle(qtbot, widget)
-    return widget
+    yield widget
+    assert wait_for_jobs()  # no list still loading when the test database closes
 
 
 def _texts(screen: FeedbackScreen) -> list[str]:
@@ -200,9 +203,10 @@ def test_delete_key_in_the_list_deletes_the_selection(
 
 
 def test_a_new_practice_and_theme_appear_in_the_filters(
-    screen: FeedbackScreen, ctx: AppContext
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
 ) -> None:
     screen.filters.kind.setCurrentIndex(1)
+    _settle(qtbot, screen)
     PracticeStore(ctx.db).create("New Road Surgery")
     ctx.notify("practices")
     theme = ThemeStore(ctx.db).create("Car parking", "responsive")

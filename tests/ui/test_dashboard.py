@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.dashboard_screen import DashboardScreen
+from ppg_desktop.ui.operations import wait_for_jobs
 
 TODAY = dt.date.today()
 
@@ -50,14 +52,15 @@ def ctx(db: sqlite_utils.Database, db_path: Path) -> AppContext:
 
 
 @pytest.fixture
-def dashboard(ctx: AppContext, qtbot: QtBot) -> DashboardScreen:
+def dashboard(ctx: AppContext, qtbot: QtBot) -> Iterator[DashboardScreen]:
     screen = DashboardScreen(ctx)
     qtbot.addWidget(screen)
     screen.resize(1200, 740)
     screen.show()
     screen.period.setCurrentIndex(screen.period.findData("last_30_days"))
     qtbot.waitUntil(lambda: not screen.loading and screen.figures is not None, timeout=10_000)
-    return screen
+    yield screen
+    assert wait_for_jobs()  # no figures still being worked out when the database closes
 
 
 def test_tiles_match_the_core_figures_for_the_same_period(

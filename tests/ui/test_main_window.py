@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,14 @@ def ctx(db: sqlite_utils.Database, db_path: Path) -> AppContext:
 
 
 @pytest.fixture
-def window(ctx: AppContext, qtbot: QtBot) -> MainWindow:
+def window(ctx: AppContext, qtbot: QtBot) -> Iterator[MainWindow]:
     main = MainWindow(ctx)
     qtbot.addWidget(main)
     main.resize(1366, 768)
     main.show()
     qtbot.waitExposed(main)
-    return main
+    yield main
+    assert wait_for_jobs()
 
 
 def test_sidebar_lists_every_registered_screen(window: MainWindow, ctx: AppContext) -> None:
