@@ -21,6 +21,8 @@ def protect_none() -> None:
     """Make `None` effectively immortal on interpreters where it is not (CPython < 3.12)."""
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return
+    if hasattr(sys, "gettotalrefcount"):  # a debug build: the count is not the first field
+        return
     refcount = ctypes.c_ssize_t.from_address(id(None))
     if refcount.value < _HEADROOM:
         refcount.value += _HEADROOM
