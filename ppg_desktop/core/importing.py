@@ -66,6 +66,9 @@ from ppg_desktop.core.importing_values import (
 from ppg_desktop.core.models import CHANNEL_LABELS
 from ppg_desktop.core.store_base import Store
 
+SEARCH_TRIGGER = "feedback_fts_insert"  # migrations.py: indexes each new feedback row for search
+BULK_SEARCH_FROM = 2000  # from this many new rows, index them for search in one pass
+
 
 def cell_text(cell: Cell) -> str:
     if cell is None:
@@ -391,6 +394,11 @@ class _Importer(Store):
             existing = _existing_uuids(self.db, [r.uuid for r in rows])
             fresh = [r for r in rows if r.uuid not in existing]
             skipped = total - len(fresh)
+            # new rows get ids above the last one (ids are never reused below the maximum)
+            last_before = self.db.execute("SELECT coalesce(max(id), 0) FROM feedback").fetchone()[0]
+            paused_trigger = (
+                self._pause_search_trigger() if len(fresh) >= BULK_SEARCH_FROM else None
+            )
             for start in range(0, len(fresh), CHUNK):
                 if cancelled and cancelled():
                     raise ImportCancelled("The import was cancelled; nothing was imported.")
@@ -417,7 +425,21 @@ class _Importer(Store):
                 )
                 if progress:
                     progress("Storing rows", start + len(chunk), len(fresh))
-            feedback_ids = _ids_for(self.db, [r.uuid for r in fresh])
+            if paused_trigger is not None:
+                # one pass over the new rows fills the search index faster than a trigger per row
+                self.db.execute(
+                    "INSERT INTO feedback_fts (rowid, text) SELECT id, text FROM feedback"
+                    " WHERE id > ? ORDER BY id",
+                    [last_before],
+                )
+                self.db.execute(paused_trigger)
+            new_ids = {
+                uuid: feedback_id
+                for feedback_id, uuid in self.db.execute(
+                    "SELECT id, uuid FROM feedback WHERE id > ?", [last_before]
+                )
+            }
+            feedback_ids = [new_ids[r.uuid] for r in fresh]
             links = [
                 (feedback_id, theme_id, score, evidence, stamp, stamp)
                 for feedback_id, row in zip(feedback_ids, fresh, strict=True)
@@ -446,17 +468,18 @@ class _Importer(Store):
                 )
         return ImportResult(len(fresh), skipped, 0, feedback_ids, None, suggested, created)
 
-
-def _ids_for(db: sqlite_utils.Database, uuids: list[str]) -> list[int]:
-    ids: dict[str, int] = {}
-    for start in range(0, len(uuids), CHUNK):
-        chunk = uuids[start : start + CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        ids.update(
-            (u, i)
-            for i, u in db.execute(f"SELECT id, uuid FROM feedback WHERE uuid IN ({marks})", chunk)
-        )
-    return [ids[u] for u in uuids]
+    def _pause_search_trigger(self) -> str | None:
+        """Drop the trigger that indexes each new row for search, returning its SQL to put it
+        back once the rows are in. Inside the import's transaction, so a cancelled or killed
+        import rolls this back too."""
+        found = self.db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            [SEARCH_TRIGGER],
+        ).fetchone()
+        if found is None:
+            return None
+        self.db.execute(f"DROP TRIGGER {SEARCH_TRIGGER}")
+        return str(found[0])
 
 
 def run_import(

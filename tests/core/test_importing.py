@@ -509,3 +509,61 @@ def test_an_unclosed_quotation_mark_is_reported_with_its_line(tmp_path: Path) ->
         'Date,Practice,Comment\n21/02/2026,Riverside Surgery,"Good" service\n', encoding="utf-8"
     )
     assert read_source(source).rows[0][1][2] == "Good service"
+
+
+def _search_trigger(db: sqlite_utils.Database) -> str | None:
+    found = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'feedback_fts_insert'"
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def test_big_imports_index_new_rows_for_search_in_one_pass(
+    db: sqlite_utils.Database,
+    practices: PracticeStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ppg_desktop.core import importing
+
+    monkeypatch.setattr(importing, "BULK_SEARCH_FROM", 10)
+    FeedbackStore(db).create(
+        practice_id=practices.list()[0].id,
+        received_on=dt.date(2026, 2, 20),
+        channel="phone",
+        kind="complaint",
+        text="Already here: dispensary queue",
+    )
+    trigger = _search_trigger(db)
+    source = tmp_path / "search.csv"
+    lines = ["Date,Practice,Comment"] + [
+        f"21/02/2026,Riverside Surgery,Dispensary queue again visit {n}" for n in range(30)
+    ]
+    source.write_text("\n".join(lines), encoding="utf-8")
+    result = import_file(db, source)
+    found = {
+        row[0]
+        for row in db.execute(
+            "SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH 'dispensary'"
+        )
+    }
+    assert found == {*result.feedback_ids, 1} and len(found) == 31
+    assert _search_trigger(db) == trigger is not None  # put back for rows added one at a time
+    more = tmp_path / "more.csv"
+    more.write_text(
+        "\n".join(
+            ["Date,Practice,Comment"]
+            + [f"22/02/2026,Riverside Surgery,Parking again visit {n}" for n in range(600)]
+        ),
+        encoding="utf-8",
+    )
+    stages: list[str] = []
+    with pytest.raises(ImportCancelled):
+        import_file(
+            db,
+            more,
+            progress=lambda stage, done, total: stages.append(stage),
+            cancelled=lambda: "Storing rows" in stages,
+        )
+    assert _search_trigger(db) == trigger
+    assert FeedbackStore(db).count() == 31
