@@ -282,7 +282,9 @@ class PaperEntryScreen(QWidget):
             for q in self.survey.questions
             if q.id in response.answers
         ]
-        summary = f"Form {len(self.saved_ids)}: " + " | ".join(a[:40] for a in shown_answers)
+        summary = f"Form {len(self.saved_ids)}: " + " | ".join(
+            a if len(a) <= 40 else a[:39].rstrip() + "…" for a in shown_answers
+        )  # a cut-short answer ends in '…' so it does not look like a typing mistake
         self.summaries[response.id] = summary
         self.recent.insertItem(0, summary)
         while self.recent.count() > RECENT:
