@@ -180,10 +180,11 @@ class DashboardScreen(QWidget):
         top = QHBoxLayout()
         top.addWidget(heading("Dashboard", role="title"))
         top.addStretch(1)
-        top.addWidget(QLabel("Period"))
-        top.addWidget(self.period)
-        top.addWidget(QLabel("Practice"))
-        top.addWidget(self.practice)
+        for caption, combo in (("&Period", self.period), ("P&ractice", self.practice)):
+            label = QLabel(caption)
+            label.setBuddy(combo)  # Alt+P / Alt+R reach the pickers from the keyboard
+            top.addWidget(label)
+            top.addWidget(combo)
         grid = QGridLayout()
         grid.setSpacing(10)
         for index, key in enumerate(TILE_ORDER):
