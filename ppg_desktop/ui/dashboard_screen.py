@@ -181,9 +181,9 @@ class DashboardScreen(QWidget):
         top.addWidget(heading("Dashboard", role="title"))
         top.addStretch(1)
         for caption, combo in (("&Period", self.period), ("P&ractice", self.practice)):
-            label = QLabel(caption)
-            label.setBuddy(combo)  # Alt+P / Alt+R reach the pickers from the keyboard
-            top.addWidget(label)
+            caption_label = QLabel(caption)
+            caption_label.setBuddy(combo)  # Alt+P / Alt+R reach the pickers from the keyboard
+            top.addWidget(caption_label)
             top.addWidget(combo)
         grid = QGridLayout()
         grid.setSpacing(10)
