@@ -116,8 +116,12 @@ def _table(model: FrameModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # The figures keep their width and the name column gives way (with '…'), so a half-width
+    # table never scrolls sideways and hides '% negative' and the note.
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return view
 
