@@ -168,9 +168,13 @@ class PaperEntryScreen(QWidget):
         self.status = QLabel("")
         self.status.setAccessibleName("What happened")
         layout.addWidget(self.status)
-        bottom = QHBoxLayout()
         self.count_label = QLabel()
-        bottom.addWidget(self.count_label, 1)
+        self.count_label.setWordWrap(True)
+        # On its own line: beside the two long buttons it made the screen wider than a laptop's
+        # at 150% text, cutting off the right-hand side.
+        layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
         self.save_button = QPushButton("Save form (Enter on the last question)")
         self.save_button.clicked.connect(self.save)
         self.undo_button = QPushButton("Undo last form (Ctrl+Z)")
