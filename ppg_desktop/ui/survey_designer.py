@@ -167,7 +167,11 @@ class SurveyDesigner(QWidget):
         self.min_edit = QLineEdit()
         self.max_edit = QLineEdit()
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("optional, e.g. phone_ease")
+        self.code_edit.setPlaceholderText("optional; usually left empty")
+        self.code_edit.setToolTip(
+            "A short name the results screen uses to find this question, e.g. phone_ease for "
+            "the 'contacting the practice by phone' figures. Leave it as it is."
+        )
         self.condition_question = QComboBox()
         self.condition_question.currentIndexChanged.connect(self._load_condition_answers)
         self.condition_mode = QComboBox()
@@ -196,7 +200,7 @@ class SurveyDesigner(QWidget):
             widget.setAccessibleName(label or "Needs an answer")
         form.addRow(self.options_label, self.options_edit)
         form.addRow(self.range_label, self.range_holder)
-        form.addRow("Code", self.code_edit)
+        form.addRow("Code for results", self.code_edit)
         form.addRow("Show only if", self.condition_question)
         form.addRow("", self.condition_mode)
         form.addRow("", self.condition_answers)
@@ -242,7 +246,9 @@ class SurveyDesigner(QWidget):
             return
         self.kind_combo.setCurrentIndex(QUESTION_KINDS.index(question.kind))
         self.text_edit.setText(question.text)
+        self.text_edit.setCursorPosition(0)  # show the start of a long question, not its end
         self.help_edit.setText(question.help_text)
+        self.help_edit.setCursorPosition(0)
         self.required_box.setChecked(question.required)
         self.options_edit.setPlainText("\n".join(question.options))
         self.min_edit.setText("" if question.min_value is None else f"{question.min_value:g}")
@@ -270,8 +276,9 @@ class SurveyDesigner(QWidget):
         self.condition_answers.clear()
         uuid = self.condition_question.currentData()
         target = next((q for q in self.survey.questions if q.uuid == uuid), None)
-        self.condition_mode.setEnabled(target is not None)
-        self.condition_answers.setEnabled(target is not None)
+        # 'Always show' needs no answer list: an empty, greyed box beside it looked broken.
+        self.condition_mode.setVisible(target is not None)
+        self.condition_answers.setVisible(target is not None)
         if target is None:
             return
         for option in target.choices():
