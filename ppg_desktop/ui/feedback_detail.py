@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppg_desktop.core.clock import uk_date
+from ppg_desktop.core.contact_store import ContactStore
 from ppg_desktop.core.errors import NotFoundError, ValidationError
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.models import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, Feedback
@@ -184,9 +185,13 @@ class FeedbackDetail(QWidget):
         else:
             item = self.item
             self.title.setText(f"Feedback number {item.id}")
+            contacts = ContactStore(self.ctx.db).list_for_feedback(item.id)
+            reply = (
+                " · The patient asked for a reply (contact details kept apart)" if contacts else ""
+            )
             self.meta.setText(
                 f"{uk_date(item.received_on)} · {item.practice_name} · "
-                f"{CHANNEL_LABELS.get(item.channel, item.channel)}"
+                f"{CHANNEL_LABELS.get(item.channel, item.channel)}{reply}"
             )
             self.kind.setCurrentIndex(self.kind.findData(item.kind))
             self.status.setCurrentIndex(self.status.findData(item.status))

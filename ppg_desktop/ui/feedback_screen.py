@@ -82,6 +82,11 @@ class FeedbackScreen(QWidget):
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.activated.connect(self.delete_selected)
+        # Enter on a row goes to its comment in the detail panel, to read or edit it.
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            open_key = QShortcut(QKeySequence(key), self.table)
+            open_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+            open_key.activated.connect(self._focus_comment)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
@@ -152,6 +157,9 @@ class FeedbackScreen(QWidget):
         for widget in (self.bulk_tag_button, self.bulk_status_button, self.delete_button):
             row.addWidget(widget)
         self._selection_changed()
+
+    def _focus_comment(self) -> None:
+        self.detail.text.setFocus()
 
     def _fill_tag_menu(self) -> None:
         self.tag_menu.clear()

@@ -215,3 +215,21 @@ def test_a_new_practice_and_theme_appear_in_the_filters(
     assert screen.filters.theme.findData(theme.slug) > 0
     assert "Car parking" in [a.text() for a in screen.tag_menu.actions()]
     assert screen.filters.kind.currentIndex() == 1  # other choices are kept
+
+
+def test_enter_on_a_row_goes_to_its_comment_and_contact_is_mentioned(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    from ppg_desktop.core.contact_store import ContactStore
+
+    item_id = screen.model.ids[0]
+    ContactStore(ctx.db).create(
+        item_id, "Ann", "01632 960123", "", True, TODAY, "To reply about this feedback", "chair"
+    )
+    screen.detail.show_item(item_id)
+    assert "asked for a reply" in screen.detail.meta.text()
+    assert "01632" not in screen.detail.meta.text()  # never the details themselves
+    screen.window().activateWindow()
+    screen.table.setFocus()
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.detail.text.hasFocus(), timeout=3000)
