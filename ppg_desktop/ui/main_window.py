@@ -29,6 +29,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+N", "Record new feedback (from any screen)"),
     ("Ctrl+F", "Search the feedback"),
     ("Ctrl+S", "Save (the feedback form, or the item open in the Feedback screen)"),
+    ("Enter", "In the feedback list: go to the comment of the chosen item"),
     ("Delete", "In the feedback list: delete the selected items (Ctrl+Z brings them back)"),
     ("Ctrl+Z", "Undo the last delete in the Feedback screen"),
     ("Ctrl+1 … Ctrl+9", "Go to the screens in the sidebar, in order"),
