@@ -7,7 +7,9 @@ command is one new file (with NAME, HELP, add_arguments and run).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -15,6 +17,8 @@ from types import ModuleType
 
 from ppg_desktop import APP_NAME, __version__, commands
 from ppg_desktop.core.errors import DatabaseProblem, PPGError
+
+DEBUG_ENV = "PPG_DESK_DEBUG"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,14 +70,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except DatabaseProblem as exc:
-        print(f"ppg-desktop {args.command}: {exc}", file=sys.stderr)
+        print(f"ppg-desktop {args.command}: {_one_line(str(exc))}", file=sys.stderr)
         return 3
     except PPGError as exc:
-        print(f"ppg-desktop {args.command}: {exc}", file=sys.stderr)
+        print(f"ppg-desktop {args.command}: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"ppg-desktop {args.command}: stopped.", file=sys.stderr)
         return 130
+    except OSError as exc:
+        print(f"ppg-desktop {args.command}: {_explain_os_error(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(
+            f"ppg-desktop {args.command}: something went wrong that PPG Desk did not expect "
+            f"({type(exc).__name__}: {_one_line(str(exc))}). Nothing more was done; please "
+            f"report this, with the command you ran (set {DEBUG_ENV}=1 to see the details).",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _one_line(text: str) -> str:
+    """Squash a multi-line message so the error stays on one line."""
+    return " ".join(text.split())
+
+
+def _explain_os_error(exc: OSError) -> str:
+    """A file-system error (folder missing, no permission, disk full) in plain words."""
+    where = f" {exc.filename}" if exc.filename else ""
+    if isinstance(exc, FileNotFoundError):
+        return f"cannot find{where}: check the path and that the folder exists."
+    if isinstance(exc, IsADirectoryError):
+        return f"{where.strip()} is a folder: give the path of a file instead."
+    if isinstance(exc, NotADirectoryError):
+        return f"part of the path{where} is a file, not a folder: check the path."
+    if isinstance(exc, PermissionError):
+        return f"not allowed to use{where}: check you may read and write there."
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full{' at' + where if where else ''}: free some space and try again."
+    return f"could not use{where}: {_one_line(exc.strerror or str(exc))}."
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ppg_desktop.commands._common import PASSPHRASE_ENV, add_db_argument, db_path
-from ppg_desktop.core.db import is_encrypted_file
+from ppg_desktop.core.db import is_encrypted_file, open_database
 from ppg_desktop.core.encryption import change_passphrase, encrypt_database
 from ppg_desktop.core.errors import ValidationError
 
@@ -54,6 +54,12 @@ def _ask_new(prompt: str, env: str) -> str:
     return first
 
 
+def _check_opens(path: Path, passphrase: str | None) -> None:
+    """Fail with the usual plain message (folder, locked, damaged, wrong passphrase) before
+    anyone is asked to invent a new passphrase for a database that cannot be used anyway."""
+    open_database(path, passphrase, create=False, migrate=False).close()
+
+
 def run(args: argparse.Namespace) -> int:
     path = db_path(args)
     if not path.exists():
@@ -63,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
         old = os.environ.get(PASSPHRASE_ENV) or (
             getpass.getpass("Current passphrase: ") if sys.stdin.isatty() else ""
         )
+        if not is_encrypted_file(path):
+            _check_opens(path, None)  # a folder, locked or damaged file says so first
+            raise ValidationError("--change", f"{path} is not encrypted yet: run without --change.")
+        _check_opens(path, old or None)
         new = _ask_new("New passphrase: ", NEW_PASSPHRASE_ENV)
         change_passphrase(path, old, new)
         print(f"The passphrase of {path} has been changed. Keep the new one somewhere safe.")
@@ -74,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    _check_opens(path, None)
     passphrase = _ask_new("New passphrase: ", PASSPHRASE_ENV)
     backup_dir = Path(args.backup_dir) if args.backup_dir else path.parent / "backups"
     backup = encrypt_database(

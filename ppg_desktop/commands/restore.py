@@ -26,4 +26,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"Restored {db_path(args)} from {result.restored_from.name}.")
     if result.safety_copy:
         print(f"The database as it was before is kept at {result.safety_copy}.")
+    if result.set_aside:
+        print(
+            f"The database as it was before could not be read, so the file was kept as it was, "
+            f"at {result.set_aside}."
+        )
     return 0

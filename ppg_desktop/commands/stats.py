@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ppg_desktop.commands._common import add_db_argument, open_db
 from ppg_desktop.core import analysis
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     if not 1 <= args.months <= 120:
-        print("ppg-desktop stats: --months must be between 1 and 120", flush=True)
+        print("ppg-desktop stats: --months must be between 1 and 120.", file=sys.stderr)
         return 2
     db = open_db(args)
     end = today()

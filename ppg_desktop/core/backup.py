@@ -264,6 +264,7 @@ class RestoreResult:
 
     restored_from: Path
     safety_copy: Path | None
+    set_aside: Path | None = None  # the unreadable database file, renamed rather than copied
 
 
 def restore_backup(
@@ -286,6 +287,7 @@ def restore_backup(
         )
     db_path = Path(db_path)
     safety: BackupInfo | None = None
+    set_aside: Path | None = None
     if db_path.exists():
         try:
             current = open_database(
@@ -294,7 +296,9 @@ def restore_backup(
                 create=False,
                 migrate=False,
             )
-        except DatabaseProblem:
+        except DatabaseProblem as exc:
+            if exc.kind == "locked":
+                raise  # in use, not damaged: moving it aside under the other program loses data
             current = None  # too damaged to copy through SQLite: keep the raw file instead
         if current is not None:
             try:
@@ -311,8 +315,13 @@ def restore_backup(
             finally:
                 current.close()
         if safety is None:
-            damaged = db_path.with_name(db_path.name + f".damaged-{dt.datetime.now():%Y%m%d%H%M%S}")
-            os.replace(db_path, damaged)
+            set_aside = db_path.with_name(
+                db_path.name + f".damaged-{dt.datetime.now():%Y%m%d%H%M%S}"
+            )
+            os.replace(db_path, set_aside)
+            wal = Path(str(db_path) + "-wal")
+            if wal.exists():  # its committed pages belong with the file set aside
+                os.replace(wal, Path(str(set_aside) + "-wal"))
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     source = _open_read_only(backup_path, passphrase)
@@ -323,7 +332,7 @@ def restore_backup(
     finally:
         source.close()
     os.replace(partial, db_path)
-    return RestoreResult(Path(backup_path), safety.path if safety else None)
+    return RestoreResult(Path(backup_path), safety.path if safety else None, set_aside)
 
 
 def startup_check(

@@ -25,8 +25,11 @@ def _quote_passphrase(passphrase: str) -> str:
 
 
 def is_encrypted_file(path: Path) -> bool:
-    """True when the file exists, is not empty and lacks the plain SQLite header."""
-    if not path.exists() or path.stat().st_size == 0:
+    """True when the file exists, is not empty and lacks the plain SQLite header.
+
+    A folder is not an encrypted file: `open_database` then explains what is wrong with it.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
         return False
     with path.open("rb") as handle:
         return handle.read(16) != SQLITE_HEADER
@@ -98,7 +101,11 @@ def open_database(
                 "missing",
             )
         if file_path.is_dir():
-            raise DatabaseProblem(f"{path_text} is a folder, not a database file.", "unreadable")
+            raise DatabaseProblem(
+                f"{path_text} is a folder, not a database file: give the path of the database "
+                "file itself (for example ppg-desk.db).",
+                "unreadable",
+            )
         if not file_path.parent.exists():
             raise DatabaseProblem(
                 f"The folder {file_path.parent} does not exist: create it or choose another.",

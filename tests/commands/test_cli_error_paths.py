@@ -1,0 +1,159 @@
+"""Error paths found by using the command line end to end: each is one line, non-zero, and
+leaves the data as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from ppg_desktop.cli import main
+from ppg_desktop.commands import stats as stats_command
+from ppg_desktop.core.backup import backup_now, restore_backup
+from ppg_desktop.core.db import open_database
+from ppg_desktop.core.errors import DatabaseProblem
+from ppg_desktop.core.practice_store import PracticeStore
+
+
+def _one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    """The single stderr line a failed command printed (fails if there were more, or a trace)."""
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+def _database_with_a_practice(path: Path) -> None:
+    db = open_database(path)
+    PracticeStore(db, "test").create("Mill Lane Surgery", "A12345")
+    db.close()
+
+
+@contextmanager
+def _held_exclusively(path: Path) -> Iterator[None]:
+    """Another program holding a write lock, as a second copy of the app mid-save would."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+
+
+@pytest.mark.parametrize("command", [["stats"], ["actions"], ["survey", "list"], ["backup"]])
+def test_a_folder_given_as_the_database_is_one_line(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "ppg.db"
+    folder.mkdir()
+    code = main([*command, "--db", str(folder)])
+    assert code == 3
+    assert "is a folder" in _one_line_error(capsys)
+
+
+def test_encrypt_a_folder_says_so_before_asking_for_a_passphrase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "ppg.db"
+    folder.mkdir()
+    assert main(["encrypt", "--db", str(folder)]) == 3
+    err = _one_line_error(capsys)
+    assert "is a folder" in err
+    assert "Passphrase" not in err
+
+
+def test_encrypt_a_damaged_plain_database_says_damaged_not_encrypted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    damaged = tmp_path / "d.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"junk" * 50)
+    assert main(["encrypt", "--db", str(damaged)]) == 3
+    err = _one_line_error(capsys)
+    assert "damaged" in err
+    assert "encrypted" not in err
+    assert damaged.read_bytes().startswith(b"SQLite format 3\x00junk")
+
+
+def test_encrypt_change_on_a_plain_database_says_it_is_not_encrypted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.db"
+    _database_with_a_practice(path)
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", "an old passphrase")
+    monkeypatch.setenv("PPG_DESK_NEW_PASSPHRASE", "a new passphrase")
+    assert main(["encrypt", "--change", "--db", str(path)]) == 1
+    assert "not encrypted yet" in _one_line_error(capsys)
+
+
+def test_restore_over_a_locked_database_refuses_and_keeps_it(tmp_path: Path) -> None:
+    live = tmp_path / "live.db"
+    _database_with_a_practice(live)
+    db = open_database(live)
+    backup = backup_now(db, to_dir=tmp_path / "backups", reason="manual")
+    db.close()
+    with _held_exclusively(live), pytest.raises(DatabaseProblem) as info:
+        restore_backup(live, backup.path, safety_dir=tmp_path / "safety")
+    assert info.value.kind == "locked"
+    assert live.exists()
+    assert list(tmp_path.glob("live.db.damaged-*")) == []
+    reopened = open_database(live, create=False)
+    assert [p.name for p in PracticeStore(reopened, "test").list()] == ["Mill Lane Surgery"]
+
+
+def test_restore_over_a_damaged_database_says_where_it_was_set_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "source.db"
+    _database_with_a_practice(source)
+    db = open_database(source)
+    backup = backup_now(db, to_dir=tmp_path / "backups", reason="manual")
+    db.close()
+    damaged = tmp_path / "live.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"junk" * 50)
+    assert main(["restore", "--db", str(damaged), str(backup.path)]) == 0
+    out = capsys.readouterr().out
+    set_aside = list(tmp_path.glob("live.db.damaged-*"))
+    assert len(set_aside) == 1
+    assert set_aside[0].name in out
+    assert set_aside[0].read_bytes().endswith(b"junk")
+
+
+def test_an_unexpected_error_is_one_line_with_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_args: object) -> int:
+        raise RuntimeError("first line\nsecond line")
+
+    monkeypatch.setattr(stats_command, "run", broken)
+    monkeypatch.delenv("PPG_DESK_DEBUG", raising=False)
+    assert main(["stats", "--db", str(tmp_path / "x.db")]) == 70
+    err = _one_line_error(capsys)
+    assert "first line second line" in err
+    assert "report this" in err
+
+
+def test_a_file_system_error_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_permission(_args: object) -> int:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "out.csv"))
+
+    monkeypatch.setattr(stats_command, "run", no_permission)
+    assert main(["stats"]) == 1
+    err = _one_line_error(capsys)
+    assert "not allowed" in err
+    assert "out.csv" in err
+
+
+def test_stats_bad_months_goes_to_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.db"
+    _database_with_a_practice(path)
+    assert main(["stats", "--db", str(path), "--months", "0"]) == 2
+    assert "--months" in _one_line_error(capsys)
