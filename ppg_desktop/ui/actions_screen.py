@@ -41,6 +41,7 @@ from ppg_desktop.ui.models.actions_table import (
 )
 from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
 from ppg_desktop.ui.widgets import heading
+from ppg_desktop.ui.wording import counted
 
 # (label, statuses or None for all, overdue only)
 FILTERS: list[tuple[str, list[str] | None, bool]] = [
@@ -316,7 +317,7 @@ class ActionsScreen(QWidget):
         def done(result: Any) -> None:
             self.poster_button.setEnabled(True)
             self.last_poster = result
-            words = f"Poster saved to {result.path} with {len(result.shown)} action(s)."
+            words = f"Poster saved to {result.path} with {counted(len(result.shown), 'action')}."
             if result.left_out:
                 words += f" {len(result.left_out)} more did not fit on the page."
             self.message.setText(words)

@@ -14,6 +14,7 @@ from ppg_desktop.core.bundles import ExportResult, MergeReport, export_bundle, m
 from ppg_desktop.ui.backup_dialogs import tell
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
+from ppg_desktop.ui.wording import counted
 
 BUNDLE_FILTER = "PPG Desk bundles (*.ppgbundle);;All files (*)"
 
@@ -59,7 +60,7 @@ def export_for_chair(
         tell(
             parent,
             "Exported",
-            f"Wrote {items} feedback item(s) to {result.path}."
+            f"Wrote {counted(items, 'feedback item')} to {result.path}."
             + (" The file is encrypted with your passphrase." if result.encrypted else "")
             + (
                 " Names, phone numbers and other personal details were removed."

@@ -36,6 +36,7 @@ from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.dialog_size import fit_to_width
 from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
 from ppg_desktop.ui.widgets import error_label, show_error
+from ppg_desktop.ui.wording import counted
 
 SNIPPET = 120
 
@@ -153,9 +154,9 @@ class SubjectAccessDialog(QDialog):
                 self.summary.setText("Nothing was found for that person.")
             else:
                 self.summary.setText(
-                    f"Found {len(result.contacts)} set(s) of contact details, "
-                    f"{len(result.feedback)} item(s) of their feedback and "
-                    f"{len(result.mentions)} other item(s) that mention them (check these)."
+                    f"Found {counted(len(result.contacts), 'set')} of contact details, "
+                    f"{counted(len(result.feedback), 'item')} of their feedback and "
+                    f"{counted(len(result.mentions), 'other item')} that mention them (check these)."
                 )
         found = result is not None and not result.empty
         self.export_button.setEnabled(found)
@@ -212,9 +213,9 @@ class SubjectAccessDialog(QDialog):
             self.erased = dict(counts)
             self._show_result(None)
             self.summary.setText(
-                f"Erased: {counts['contacts_removed']} set(s) of contact details removed, "
-                f"{counts['feedback_redacted']} comment(s) redacted, "
-                f"{counts['feedback_deleted']} item(s) of feedback deleted."
+                f"Erased: {counted(counts['contacts_removed'], 'set')} of contact details removed, "
+                f"{counted(counts['feedback_redacted'], 'comment')} redacted, "
+                f"{counted(counts['feedback_deleted'], 'item')} of feedback deleted."
             )
             self.ctx.notify("feedback")
 
@@ -235,8 +236,8 @@ class EraseChoiceDialog(QDialog):
         self.setWindowTitle("Erase a person's details")
         count = len(result.feedback) + len(result.mentions)
         question = QLabel(
-            f"This removes {len(result.contacts)} set(s) of contact details for good. What "
-            f"should happen to the {count} item(s) of feedback found?"
+            f"This removes {counted(len(result.contacts), 'set')} of contact details for good. What "
+            f"should happen to the {counted(count, 'item')} of feedback found?"
         )
         question.setWordWrap(True)
         self.redact_feedback = QRadioButton(

@@ -44,6 +44,7 @@ from ppg_desktop.ui.models.themes_table import (
 from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
 from ppg_desktop.ui.theme_editor import ThemeEditor
 from ppg_desktop.ui.widgets import heading
+from ppg_desktop.ui.wording import counted
 
 
 def _items(count: int) -> str:
@@ -61,7 +62,7 @@ def count_changes(before: dict[int, int], after: dict[int, int], names: dict[int
         return "No theme gained or lost any items."
     shown = "; ".join(moved[:8])
     more = f"; and {len(moved) - 8} more" if len(moved) > 8 else ""
-    return f"Items per theme changed for {len(moved)} theme(s): {shown}{more}."
+    return f"Items per theme changed for {counted(len(moved), 'theme')}: {shown}{more}."
 
 
 class MergeDialog(QDialog):
