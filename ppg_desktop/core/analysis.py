@@ -66,11 +66,14 @@ def describe_change(current: float | None, previous: float | None, unit: str) ->
     if current is None or previous is None:
         return "no earlier figure to compare"
     if unit == "percent":
-        delta = current - previous
-        if abs(delta) < 0.5:
-            return f"about the same (was {previous:.0f}%)"
+        # compare the rounded figures people read, so the words and the numbers always agree
+        now, before = round(current), round(previous)
+        delta = now - before
+        if delta == 0:
+            return f"about the same (was {before}%)"
         word = "up" if delta > 0 else "down"
-        return f"{word} {abs(delta):.0f} points (from {previous:.0f}% to {current:.0f}%)"
+        points = "point" if abs(delta) == 1 else "points"
+        return f"{word} {abs(delta)} {points} (from {before}% to {now}%)"
     delta = current - previous
     if delta == 0:
         return f"no change (was {previous:,.0f})"

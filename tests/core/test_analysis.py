@@ -63,6 +63,9 @@ def test_change_in_words() -> None:
     assert describe_change(5, 5, "count") == "no change (was 5)"
     assert describe_change(3, 0, "count") == "up 3 (from 0 to 3)"
     assert describe_change(61.0, 70.0, "percent") == "down 9 points (from 70% to 61%)"
+    assert describe_change(56.6, 57.4, "percent") == "about the same (was 57%)"
+    assert describe_change(57.6, 56.4, "percent") == "up 2 points (from 56% to 58%)"
+    assert describe_change(57.0, 56.0, "percent") == "up 1 point (from 56% to 57%)"
     assert describe_change(None, 3, "count") == "no earlier figure to compare"
 
 
