@@ -96,11 +96,28 @@ def check_screens(ctx: AppContext, report: Callable[[str], None] = print) -> lis
     return problems
 
 
+def check_kiosk(ctx: AppContext) -> list[str]:
+    """The patients' kiosk is not in the sidebar: draw its pages on their own."""
+    from ppg_desktop.ui.kiosk import kiosk_self_check
+
+    try:
+        problems = kiosk_self_check(ctx.db)
+    except Exception as exc:  # a kiosk that cannot even be built is what we look for
+        problems = [f"could not be opened: {exc}"]
+        traceback.print_exc()
+    if problems:
+        print("screen Kiosk FAILED: " + "; ".join(problems))
+    else:
+        print("screen Kiosk ok")
+    return [f"screen Kiosk FAILED: {p}" for p in problems]
+
+
 def run_self_test(ctx: AppContext) -> int:
     """Exit code 0 when every screen drew, 1 (after naming them) when any failed."""
     app = QApplication.instance()
     assert app is not None
     problems = check_screens(ctx)
+    problems += check_kiosk(ctx)
     if problems:
         print(f"self-test failed: {len(problems)} screen(s) had problems", file=sys.stderr)
         return 1

@@ -83,3 +83,28 @@ def test_command_line_self_test_exits_zero(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "screen Dashboard ok" in result.stdout
     assert "screen Feedback ok" in result.stdout
+
+
+def test_the_kiosk_joins_the_self_test(
+    ctx: AppContext, qtbot: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppg_desktop.core.survey_store import SurveyStore
+    from ppg_desktop.ui.self_test import check_kiosk
+
+    SurveyStore(ctx.db).create_from_template("fft")
+    assert check_kiosk(ctx) == []
+    assert "screen Kiosk ok" in capsys.readouterr().out
+
+
+def test_a_broken_kiosk_is_reported(
+    ctx: AppContext,
+    qtbot: object,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ppg_desktop.ui import kiosk
+    from ppg_desktop.ui.self_test import check_kiosk
+
+    monkeypatch.setattr(kiosk, "kiosk_self_check", lambda db: ["kiosk PIN page drew nothing"])
+    assert check_kiosk(ctx) == ["screen Kiosk FAILED: kiosk PIN page drew nothing"]
+    assert "screen Kiosk FAILED" in capsys.readouterr().out
