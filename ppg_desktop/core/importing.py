@@ -68,6 +68,7 @@ from ppg_desktop.core.store_base import Store
 
 SEARCH_TRIGGER = "feedback_fts_insert"  # migrations.py: indexes each new feedback row for search
 BULK_SEARCH_FROM = 2000  # from this many new rows, index them for search in one pass
+BULK_CACHE_SIZE = -65_536  # page cache for a big import: 64 MiB (negative means KiB)
 
 
 def cell_text(cell: Cell) -> str:
@@ -94,10 +95,19 @@ def row_uuid(practice: str, received_on: str, text: str, extra: str, occurrence:
     """A stable UUID for one imported row: the same content gives the same UUID, so importing a
     file again (or a longer export of the same form) skips what is already there. `occurrence`
     keeps two identical rows in one file apart."""
-    key = json.dumps(
-        [practice.lower(), received_on, " ".join(text.split()).lower(), extra, occurrence]
-    )
-    return str(uuid_lib.uuid5(IMPORT_NAMESPACE, key))
+    return _uuid_for(_content_key(practice, received_on, text, extra), occurrence)
+
+
+def _content_key(practice: str, received_on: str, text: str, extra: str) -> str:
+    """What makes two rows the same row (before counting repeats within one file)."""
+    return json.dumps([practice.lower(), received_on, " ".join(text.split()).lower(), extra])
+
+
+def _uuid_for(content_key: str, occurrence: int) -> str:
+    """The UUID of the `occurrence`-th row with this content: the UUID5 of the JSON list
+    [practice, date, text, extra, occurrence], built from the content key without encoding the
+    row twice."""
+    return str(uuid_lib.uuid5(IMPORT_NAMESPACE, f"{content_key[:-1]}, {occurrence}]"))
 
 
 def resolve_mapping(table: SourceTable, overrides: Mapping[str, str]) -> dict[str, str]:
@@ -264,15 +274,13 @@ def plan_import(
         if fft is not None and FFT_SENTIMENT[fft] is not None and coded["sentiment"] is None:
             coded["sentiment"] = FFT_SENTIMENT[fft]  # also covers the 1-5 scale some forms use
         extra = "|".join(cell_text(value(f)).lower() for f in ("kind", "channel", "fft"))
-        base_key = json.dumps(
-            [practice_name.lower(), received, " ".join(text.split()).lower(), extra]
-        )
+        base_key = _content_key(practice_name, received, text, extra)
         occurrence = seen.get(base_key, 0)
         seen[base_key] = occurrence + 1
         ready.append(
             ReadyRow(
                 row_number=row_number,
-                uuid=row_uuid(practice_name, received, text, extra, occurrence),
+                uuid=_uuid_for(base_key, occurrence),
                 practice_name=practice_name,
                 received_on=received,
                 channel=coded["channel"] or default_channel,
@@ -369,6 +377,20 @@ class _Importer(Store):
     """The SQL of an import (kept in core, like every store's)."""
 
     def store(
+        self, plan: ImportPlan, progress: ProgressCallback | None, cancelled: CancelCheck | None
+    ) -> ImportResult:
+        """Store the plan in one transaction; a big import gets a bigger page cache meanwhile,
+        so the feedback table's indexes are not written out and read back half way."""
+        if len(plan.ready) < BULK_SEARCH_FROM:
+            return self._store(plan, progress, cancelled)
+        previous = int(self.db.execute("PRAGMA cache_size").fetchone()[0])
+        self.db.execute(f"PRAGMA cache_size = {BULK_CACHE_SIZE}")
+        try:
+            return self._store(plan, progress, cancelled)
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {previous}")
+
+    def _store(
         self, plan: ImportPlan, progress: ProgressCallback | None, cancelled: CancelCheck | None
     ) -> ImportResult:
         stamp = now_iso()

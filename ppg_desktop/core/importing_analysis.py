@@ -62,8 +62,14 @@ def _read(text: str, fft_answer: str | None, want_sentiment: bool) -> Reading:
         for match in _TAXONOMY.suggest(text):
             theme_id = match.theme_id or _THEME_IDS.get(match.slug)
             if theme_id is not None:
-                evidence = json.dumps(
-                    [{"start": e.start, "end": e.end, "text": e.text} for e in match.evidence]
+                # the same text as json.dumps of the list of dicts, written out directly
+                evidence = (
+                    "["
+                    + ", ".join(
+                        f'{{"start": {e.start}, "end": {e.end}, "text": {json.dumps(e.text)}}}'
+                        for e in match.evidence
+                    )
+                    + "]"
                 )
                 themes.append((theme_id, match.score, evidence))
     return Reading(sentiment, tuple(themes))

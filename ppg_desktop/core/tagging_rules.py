@@ -337,9 +337,9 @@ def compile_theme(
     )
 
 
-@dataclass
-class Hit:
-    """Where one keyword entry (or regex pattern) matched, as a character span."""
+class Hit(NamedTuple):
+    """Where one keyword entry (or regex pattern) matched, as a character span (a tuple: made
+    tens of times per comment, so cheap to build)."""
 
     source: str
     weight: float
