@@ -217,7 +217,8 @@ class MappingPage(QWizardPage):
         reread = QPushButton("Read again")
         reread.clicked.connect(self.read_again)
         source_row = QHBoxLayout()
-        source_row.addWidget(QLabel("Sheet:"))
+        self.sheet_label = QLabel("Sheet:")
+        source_row.addWidget(self.sheet_label)
         source_row.addWidget(self.sheet, 1)
         source_row.addWidget(QLabel("Headings on row:"))
         source_row.addWidget(self.header_row)
@@ -247,6 +248,11 @@ class MappingPage(QWizardPage):
         layout.addWidget(self.detected)
         layout.addLayout(source_row)
         layout.addLayout(saved_row)
+        columns_caption = QLabel(
+            "Each column heading in the file, and what it holds (choose '(not imported)' to skip it):"
+        )
+        columns_caption.setWordWrap(True)
+        layout.addWidget(columns_caption)
         layout.addWidget(self.form_holder)
         layout.addLayout(options)
         layout.addStretch(1)
@@ -261,6 +267,9 @@ class MappingPage(QWizardPage):
         self.sheet.addItems(table.sheets)
         self.sheet.setCurrentText(table.sheet)
         self.sheet.setEnabled(len(table.sheets) > 1)
+        # A CSV file has no sheets: an empty 'Sheet' box only raised questions.
+        self.sheet_label.setVisible(bool(table.sheets))
+        self.sheet.setVisible(bool(table.sheets))
         self.header_row.setValue(table.header_row)
         while self.form.rowCount():
             self.form.removeRow(0)
@@ -379,12 +388,21 @@ class PreviewPage(QWizardPage):
             "Import the valid rows and save the invalid ones to a CSV file to correct"
         )
         self.skip_invalid.toggled.connect(self.completeChanged)
+        # Next is greyed out until this is ticked; say so, or it looks like Next does nothing.
+        self.skip_hint = QLabel(
+            "To go on, tick the box above, or press Back and correct the file first."
+        )
+        self.skip_hint.setWordWrap(True)
+        self.skip_hint.setAccessibleName("Why Next is not available")
+        self.skip_hint.hide()
+        self.skip_invalid.toggled.connect(lambda on: self.skip_hint.setHidden(on))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.preview_view, 2)
         layout.addWidget(QLabel("Rows that cannot be imported:"))
         layout.addWidget(self.invalid_view, 1)
         layout.addWidget(self.skip_invalid)
+        layout.addWidget(self.skip_hint)
         self.job: Job | None = None
 
     def initializePage(self) -> None:
@@ -433,6 +451,7 @@ class PreviewPage(QWizardPage):
             ]
         )
         self.skip_invalid.setEnabled(bool(plan.invalid))
+        self.skip_hint.setVisible(bool(plan.invalid) and not self.skip_invalid.isChecked())
         for view in (self.preview_view, self.invalid_view):
             if view.model().rowCount() <= 500:  # measuring thousands of rows would stall
                 view.resizeColumnsToContents()
