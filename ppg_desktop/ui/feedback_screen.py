@@ -153,9 +153,16 @@ class FeedbackScreen(QWidget):
         self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName("Delete the selected items")
         self.delete_button.clicked.connect(self.delete_selected)
+        self.raise_button = QPushButton("Raise…")
+        self.raise_button.setAccessibleName("Raise the selected items with the practice")
+        self.raise_button.setToolTip(
+            "Raise with the practice: make an action (You said, we did) from these items"
+        )
+        self.raise_button.clicked.connect(self.raise_selected)
         row.addWidget(self.selection_label, 1)
-        for widget in (self.bulk_tag_button, self.bulk_status_button, self.delete_button):
+        for widget in self._bulk_buttons():
             row.addWidget(widget)
+        self.raise_button.setVisible(self.ctx.can("chair"))  # actions are the chair's
         self._selection_changed()
 
     def _focus_comment(self) -> None:
@@ -293,10 +300,31 @@ class FeedbackScreen(QWidget):
     def _selection_changed(self, *_: object) -> None:
         count = len(self.table.selectionModel().selectedRows()) if self.table.model() else 0
         self.selection_label.setText(f"{count:,} selected" if count else "Nothing selected")
-        for widget in (self.bulk_tag_button, self.bulk_status_button, self.delete_button):
+        for widget in self._bulk_buttons():
             widget.setEnabled(count > 0)
 
+    def _bulk_buttons(self) -> list[QPushButton]:
+        return [
+            self.bulk_tag_button,
+            self.bulk_status_button,
+            self.raise_button,
+            self.delete_button,
+        ]
+
     # --- actions ---------------------------------------------------------------------------------
+    def raise_selected(self) -> int | None:
+        """Raise the selected items with the practice: a new action linked to them."""
+        from ppg_desktop.ui.raise_action import raise_action_dialog
+
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        action_id = raise_action_dialog(self.ctx, ids, self)
+        if action_id is not None:
+            noun = "item" if len(ids) == 1 else "items"
+            self._after_bulk(ids, f"Raised {len(ids):,} {noun} with the practice.")
+        return action_id
+
     def tag_selected(self, theme_id: int) -> None:
         """Confirm one theme on every selected item."""
         ids = self.selected_ids()

@@ -233,3 +233,41 @@ def test_enter_on_a_row_goes_to_its_comment_and_contact_is_mentioned(
     screen.table.setFocus()
     qtbot.keyClick(screen.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.detail.text.hasFocus(), timeout=3000)
+
+
+def test_raise_selected_items_with_the_practice(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ppg_desktop.core.action_store import ActionStore
+    from ppg_desktop.ui import raise_action
+
+    assert screen.raise_button.isVisibleTo(screen)
+    screen.table.selectRow(0)
+    screen.table.selectionModel().select(
+        screen.model.index(1, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    chosen = screen.selected_ids()
+    assert len(chosen) == 2 and screen.raise_button.isEnabled()
+
+    def fill_and_accept(dialog: raise_action.RaiseActionDialog) -> int:
+        dialog.title.setText("Phones at 8am")
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(raise_action.RaiseActionDialog, "exec", fill_and_accept)
+    action_id = screen.raise_selected()
+    assert action_id is not None
+    action = ActionStore(ctx.db).get(action_id)
+    assert action.title == "Phones at 8am"
+    assert sorted(action.feedback_ids) == sorted(chosen)
+    assert "Raised 2 items" in screen.selection_label.text()
+
+
+def test_volunteers_do_not_see_raise(ctx: AppContext, qtbot: QtBot) -> None:
+    from ppg_desktop.core.user_store import UserStore
+
+    volunteer = UserStore(ctx.db).create("Val", "volunteer")
+    other = FeedbackScreen(AppContext(ctx.db, ctx.db_path, volunteer))
+    qtbot.addWidget(other)
+    assert not other.raise_button.isVisibleTo(other)
