@@ -17,13 +17,17 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from ppg_desktop.core.backup import BACKUPS_KEEP_KEY, backup_dir, backups_to_keep, list_backups
 from ppg_desktop.core.errors import ValidationError
+from ppg_desktop.core.poster import DEFAULT_JOIN_TEXT, JOIN_TEXT_KEY
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.settings_store import PPG_NAME
 from ppg_desktop.core.user_store import UserStore
@@ -78,19 +82,27 @@ class SettingsScreen(QWidget):
         self.ppg_name = QLineEdit(self.ctx.settings.ppg_name())
         self.ppg_name.setAccessibleName("PPG name")
         self.ppg_name.setPlaceholderText("e.g. Riverside Patient Participation Group")
-        save = QPushButton("Save name")
-        save.setAccessibleName("Save the PPG name")
+        self.join_text = QPlainTextEdit(str(self.ctx.settings.get(JOIN_TEXT_KEY) or ""))
+        self.join_text.setAccessibleName("How to join the PPG, as printed on the poster")
+        self.join_text.setPlaceholderText(DEFAULT_JOIN_TEXT)
+        self.join_text.setTabChangesFocus(True)
+        self.join_text.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        save = QPushButton("Save")
+        save.setAccessibleName("Save the PPG name and how to join")
         save.clicked.connect(self.save_ppg_name)
         self.ppg_saved = QLabel()
         row = QHBoxLayout()
         row.addWidget(save)
         row.addWidget(self.ppg_saved, 1)
         form.addRow("Name", self.ppg_name)
+        form.addRow("How to join (on the poster)", self.join_text)
         form.addRow(row)
         return box
 
     def save_ppg_name(self) -> None:
+        """Save the PPG's name and the 'how to join' text together (one button for the box)."""
         self.ctx.settings.set(PPG_NAME, " ".join(self.ppg_name.text().split()))
+        self.ctx.settings.set(JOIN_TEXT_KEY, self.join_text.toPlainText().strip())
         self.ppg_saved.setText("Saved.")
         self.ctx.notify("settings")
 
@@ -291,7 +303,71 @@ class SettingsScreen(QWidget):
         where.setAccessibleName("Database location")
         self.database_label = where
         layout.addWidget(where)
+        self.backup_label = QLabel()
+        self.backup_label.setWordWrap(True)
+        self.backup_label.setAccessibleName("Where backups go")
+        layout.addWidget(self.backup_label)
+        keep_row = QHBoxLayout()
+        keep_label = QLabel("Keep the last")
+        self.backups_keep = QSpinBox()
+        self.backups_keep.setRange(1, 100)
+        self.backups_keep.setValue(backups_to_keep(self.ctx.db))
+        self.backups_keep.setSuffix(" backups")
+        self.backups_keep.setAccessibleName("How many backups to keep")
+        keep_label.setBuddy(self.backups_keep)
+        self.backups_keep.valueChanged.connect(self.save_backups_keep)
+        keep_row.addWidget(keep_label)
+        keep_row.addWidget(self.backups_keep)
+        keep_row.addStretch(1)
+        layout.addLayout(keep_row)
+        buttons = QHBoxLayout()
+        for label, name, slot in (
+            (
+                "Change backup folder…",
+                "Choose the folder (or USB stick) for backups",
+                self.change_backup_folder,
+            ),
+            ("Back up now", "Back up the database now", self.back_up_now),
+            ("Restore from a backup…", "Restore the database from a backup", self.restore),
+        ):
+            button = QPushButton(label)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.refresh_backups()
         return box
+
+    def refresh_backups(self) -> None:
+        """Say where backups go, how many there are and when the last one was taken."""
+        folder = backup_dir(self.ctx.db)
+        found = list_backups(folder)
+        last = f" The last was taken {found[0].label}." if found else " None has been taken yet."
+        self.backup_label.setText(
+            f"A backup is taken when PPG Desk closes (at most once a day), into:\n{folder}\n"
+            f"{len(found)} backup{'s' if len(found) != 1 else ''} there.{last}"
+        )
+
+    def save_backups_keep(self, value: int) -> None:
+        self.ctx.settings.set(BACKUPS_KEEP_KEY, int(value))
+
+    def change_backup_folder(self) -> None:
+        from ppg_desktop.ui.backup_dialogs import choose_backup_folder
+
+        if choose_backup_folder(self.ctx, self) is not None:
+            self.refresh_backups()
+
+    def back_up_now(self) -> None:
+        from ppg_desktop.ui.backup_dialogs import back_up_now
+
+        back_up_now(self.ctx, self, on_done=lambda *_: self.refresh_backups())
+
+    def restore(self) -> None:
+        from ppg_desktop.ui.backup_dialogs import open_restore_dialog
+
+        open_restore_dialog(self.ctx, self)
+        self.refresh_backups()
 
     @staticmethod
     def _chosen_id(widget: QListWidget) -> int | None:

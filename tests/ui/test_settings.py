@@ -102,3 +102,39 @@ def test_high_contrast_changes_the_palette(settings: SettingsScreen) -> None:
 
 def test_database_location_is_shown(settings: SettingsScreen, ctx: AppContext) -> None:
     assert str(ctx.db_path) in settings.database_label.text()
+
+
+def test_join_text_is_saved_for_the_poster(settings: SettingsScreen, ctx: AppContext) -> None:
+    from ppg_desktop.core.poster import JOIN_TEXT_KEY
+
+    settings.join_text.setPlainText("Ask at reception, or email ppg@example.org")
+    settings.save_ppg_name()
+    assert ctx.settings.get(JOIN_TEXT_KEY) == "Ask at reception, or email ppg@example.org"
+
+
+def test_backup_settings(
+    settings: SettingsScreen,
+    ctx: AppContext,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ppg_desktop.core.backup import BACKUP_DIR_KEY, backups_to_keep, list_backups
+    from ppg_desktop.ui import backup_dialogs
+    from ppg_desktop.ui.operations import wait_for_jobs
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    monkeypatch.setattr(
+        backup_dialogs.QFileDialog, "getExistingDirectory", lambda *args: str(folder)
+    )
+    monkeypatch.setattr(backup_dialogs, "tell", lambda *args: None)
+    settings.change_backup_folder()
+    assert ctx.settings.get(BACKUP_DIR_KEY) == str(folder)
+    assert str(folder) in settings.backup_label.text()
+    settings.backups_keep.setValue(3)
+    assert backups_to_keep(ctx.db) == 3
+    settings.back_up_now()
+    assert wait_for_jobs(10_000)
+    qtbot.waitUntil(lambda: "1 backup there" in settings.backup_label.text(), timeout=5000)
+    assert len(list_backups(folder)) == 1
