@@ -548,6 +548,10 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Close")
+        # Once stored, there is nothing to go Back to or Cancel: only Close is offered.
+        self.preview_page.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.resize(900, 640)
 
     def survey(self) -> Survey | None:
