@@ -57,7 +57,12 @@ def back_up_now(ctx: AppContext, parent: QWidget | None = None, on_done: Any = N
         return backup_now(db, passphrase=ctx.passphrase, reason="manual")
 
     def done(info: BackupInfo) -> None:
-        tell(parent, "Backed up", f"The database was backed up to {info.path} ({info.label}).")
+        tell(
+            parent,
+            "Backed up",
+            f"Backed up at {info.taken_at:%H:%M} on {info.taken_at:%d/%m/%Y}.\n\n"
+            f"The copy is in the folder {info.path.parent}\n(file {info.path.name}).",
+        )
         if on_done is not None:
             on_done(info)
 
@@ -74,11 +79,26 @@ def choose_backup_folder(ctx: AppContext, parent: QWidget | None = None) -> Path
     return Path(chosen)
 
 
+REASON_WORDS = {
+    "manual": "Back up now",
+    "daily": "Daily",
+    "idle": "While not in use",
+    "before-restore": "Before a restore",
+}
+
+
+def _size_text(size: int) -> str:
+    """'5.6 MB' or '80 KB'."""
+    return f"{size / 1_048_576:.1f} MB" if size >= 102_400 else f"{max(1, size // 1024)} KB"
+
+
 def _rows(backups: list[BackupInfo]) -> list[dict[str, str]]:
+    """Taken, size and why in their own columns (the size column used to read '5.6 MB, …')."""
     return [
         {
             "Taken": f"{b.taken_at:%d/%m/%Y %H:%M}",
-            "Size": b.label.split("(", 1)[1][:-1],
+            "Size": _size_text(b.size),
+            "Why": REASON_WORDS.get(b.reason, b.reason.replace("-", " ").capitalize()),
             "File": b.path.name,
         }
         for b in backups
@@ -101,7 +121,7 @@ class RestoreDialog(QDialog):
         self.passphrase = passphrase
         self.folder = folder
         self.chosen: BackupInfo | None = None
-        self.model = RowsModel(["Taken", "Size", "File"])
+        self.model = RowsModel(["Taken", "Size", "Why", "File"])
         self.view = make_table(self.model, "Backups, newest first")
         self.folder_label = QLabel()
         self.folder_label.setWordWrap(True)
@@ -127,12 +147,13 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(640, 420)
+        self.resize(max(760, self.fontMetrics().averageCharWidth() * 100), 420)
         self.show_backups(backups if backups is not None else list_backups(folder))
 
     def show_backups(self, backups: list[BackupInfo]) -> None:
         self.backups = backups
         self.model.set_rows(_rows(backups))
+        self.view.resizeColumnsToContents()  # the date and size in full, the file name last
         self.folder_label.setText(f"Backups in {self.folder}: {len(backups)}")
         self.restore_button.setEnabled(bool(backups))
         if backups:
