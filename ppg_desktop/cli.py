@@ -7,6 +7,7 @@ command is one new file (with NAME, HELP, add_arguments and run).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib
 import os
@@ -78,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"ppg-desktop {args.command}: stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`, which stopped reading: not a fault
+        with contextlib.suppress(OSError, ValueError):  # stdout may have no file descriptor
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # quiet exit flush
+        return 141
     except OSError as exc:
         print(f"ppg-desktop {args.command}: {_explain_os_error(exc)}", file=sys.stderr)
         return 1

@@ -7,12 +7,14 @@ import datetime as dt
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from ppg_desktop.core.db import is_encrypted_file, open_database
-from ppg_desktop.core.errors import DatabaseProblem
+from ppg_desktop.core.errors import DatabaseProblem, ValidationError
 from ppg_desktop.paths import default_db_path
 
 PASSPHRASE_ENV = "PPG_DESK_PASSPHRASE"
@@ -45,18 +47,50 @@ def open_db(args: argparse.Namespace) -> sqlite_utils.Database:
             f"'ppg-desktop demo --db {path}'.",
             "missing",
         )
-    passphrase = None
-    if is_encrypted_file(path):
-        passphrase = os.environ.get(PASSPHRASE_ENV)
-        if not passphrase and not sys.stdin.isatty():
-            raise DatabaseProblem(
-                f"The database {path} is encrypted or damaged. If it is encrypted, give its "
-                f"passphrase in the {PASSPHRASE_ENV} environment variable; otherwise restore it "
-                "from a backup.",
-                "encrypted",
-            )
-        passphrase = passphrase or getpass.getpass(f"Passphrase for {path}: ")
-    return open_database(path, passphrase, create=not must_exist)
+    return open_database(path, passphrase_for(path), create=not must_exist)
+
+
+def passphrase_for(path: Path) -> str | None:
+    """The passphrase of an encrypted file: from PPG_DESK_PASSPHRASE, else asked for at the
+    keyboard; with no keyboard (a script, a pipe) a plain message instead of a hang or a trace."""
+    if not is_encrypted_file(path):
+        return None
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase:
+        return passphrase
+    if not sys.stdin.isatty():
+        raise DatabaseProblem(
+            f"The file {path} is encrypted or damaged. If it is encrypted, give its "
+            f"passphrase in the {PASSPHRASE_ENV} environment variable; otherwise restore it "
+            "from a backup.",
+            "encrypted",
+        )
+    return getpass.getpass(f"Passphrase for {path}: ")
+
+
+def check_output_file(path: Path, option: str = "--out") -> None:
+    """Refuse, in plain words, an output path that is a folder or in a folder that is not there
+    (a typo should not quietly create folders or write somewhere unexpected)."""
+    if path.is_dir():
+        raise ValidationError(
+            option, f"{path} is a folder: give a file name inside it, for example {path / 'out'}."
+        )
+    if not path.parent.is_dir():
+        raise ValidationError(
+            option, f"The folder {path.parent} does not exist: create it or choose another."
+        )
+
+
+@contextmanager
+def written_atomically(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` to write to; it replaces `path` only when the writing
+    finished, so a failure or Ctrl+C never leaves a half-written file (or spoils the old one)."""
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        yield partial
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def iso_date(text: str) -> dt.date:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
+import sys
 from pathlib import Path
 
-from ppg_desktop.commands._common import PASSPHRASE_ENV, add_db_argument, db_path, open_db
+from ppg_desktop.commands._common import add_db_argument, db_path, open_db, passphrase_for
 from ppg_desktop.core.backup import backup_dir, backup_now, list_backups, verify_backup
-from ppg_desktop.core.db import is_encrypted_file
+from ppg_desktop.core.errors import ValidationError
 
 NAME = "backup"
 HELP = "Back up the database now (SQLite online backup), list backups, or check a backup."
@@ -30,19 +29,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def passphrase_for(path: Path) -> str | None:
-    """The passphrase of an encrypted file (PPG_DESK_PASSPHRASE, or asked for)."""
-    if not is_encrypted_file(path):
-        return None
-    return os.environ.get(PASSPHRASE_ENV) or getpass.getpass(f"Passphrase for {path}: ")
-
-
 def run(args: argparse.Namespace) -> int:
     """Back up, list or verify."""
     if args.verify:
+        if not args.verify.is_file():
+            raise ValidationError("--verify", f"There is no backup file at {args.verify}.")
         problems = verify_backup(args.verify, passphrase_for(args.verify))
         if problems:
-            print(f"{args.verify.name} is damaged: " + "; ".join(problems[:5]))
+            print(
+                f"ppg-desktop backup: {args.verify.name} is damaged: " + "; ".join(problems[:5]),
+                file=sys.stderr,
+            )
             return 1
         print(f"{args.verify.name} is sound.")
         return 0

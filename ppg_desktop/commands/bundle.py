@@ -7,13 +7,17 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
+import datetime as dt
 from pathlib import Path
 
-from ppg_desktop.commands._common import PASSPHRASE_ENV, add_db_argument, db_path, open_db
+from ppg_desktop.commands._common import (
+    add_db_argument,
+    check_output_file,
+    db_path,
+    open_db,
+    passphrase_for,
+)
 from ppg_desktop.core.bundles import export_bundle, merge_bundle
-from ppg_desktop.core.db import is_encrypted_file
 
 NAME = "bundle"
 HELP = "Export changes for the chair, or merge a volunteer's export into this database."
@@ -48,28 +52,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     merge.add_argument("bundle", type=Path, metavar="FILE", help="the bundle to merge")
 
 
-def _passphrase(path: Path) -> str | None:
-    """The passphrase of an encrypted file (from PPG_DESK_PASSPHRASE, or asked for)."""
-    if not is_encrypted_file(path):
-        return None
-    return os.environ.get(PASSPHRASE_ENV) or getpass.getpass(f"Passphrase for {path}: ")
-
-
 def run(args: argparse.Namespace) -> int:
     """Export or merge, and print what happened."""
     db = open_db(args)
     try:
         if args.bundle_action == "export":
+            check_output_file(args.out)
             result = export_bundle(
                 db,
                 args.out,
-                passphrase=_passphrase(db_path(args)),
+                passphrase=passphrase_for(db_path(args)),
                 everything=args.everything,
                 redact_text=args.redact,
                 actor="command line",
             )
             counts = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in result.counts.items())
-            since = f" since {result.since}" if result.since else ""
+            since = f" with changes since {_uk_time(result.since)}" if result.since else ""
             print(
                 f"Wrote {result.path}{since}: {counts}"
                 + (" (encrypted)" if result.encrypted else "")
@@ -78,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             )
             return 0
         report = merge_bundle(
-            db, args.bundle, passphrase=_passphrase(args.bundle), actor="command line"
+            db, args.bundle, passphrase=passphrase_for(args.bundle), actor="command line"
         )
         print(
             f"Merged {args.bundle.name}" + (f" from {report.source}" if report.source else "") + ":"
@@ -87,3 +85,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         db.close()
+
+
+def _uk_time(stamp: str) -> str:
+    """'2026-11-26T16:57:20.55+00:00' -> '26/11/2026 16:57' (local time), as people read dates."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{moment:%d/%m/%Y %H:%M}"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ppg_desktop.commands._common import add_db_argument, iso_date, open_db
+from ppg_desktop.commands._common import (
+    add_db_argument,
+    check_output_file,
+    iso_date,
+    open_db,
+    written_atomically,
+)
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.exporting import FORMATS, feedback_frame, write_frame
@@ -34,12 +40,12 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError("--format", "Choose csv or xlsx (or end --out with .csv or .xlsx).")
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise ValidationError("--from", "The first date is after the last date.")
-    if not args.out.parent.exists():
-        raise ValidationError("--out", f"The folder {args.out.parent} does not exist.")
+    check_output_file(args.out)
     db = open_db(args)
     flt = FeedbackFilter(date_from=args.date_from, date_to=args.date_to)
     frame = feedback_frame(db, flt, full_text=args.full_text)
-    write_frame(frame, args.out, fmt)
+    with written_atomically(args.out) as partial:
+        write_frame(frame, partial, fmt)
     AuditStore(db, "cli").record(
         "export",
         "feedback",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ppg_desktop.commands._common import add_db_argument, open_db
+from ppg_desktop.commands._common import add_db_argument, check_output_file, open_db
 from ppg_desktop.core.poster import make_poster
 
 NAME = "poster"
@@ -36,8 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the poster and say what is on it (and what did not fit)."""
     out: Path = args.out
+    if out.is_dir():
+        check_output_file(out)  # a folder named 'posters' must not become 'posters.pdf'
     if out.suffix.lower() != ".pdf":
         out = out.with_suffix(".pdf")
+    check_output_file(out)
     db = open_db(args)
     try:
         result = make_poster(db, out, args.actions)

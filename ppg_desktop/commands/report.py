@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if result.figures is not None and result.figures.received == 0:
         print(
-            f"Note: no feedback was recorded between {period.describe()}; the pack says so.",
+            f"Note: no feedback was recorded in the period {period.describe()}; the pack says so.",
             file=sys.stderr,
         )
     print(f"Wrote the meeting pack ({result.pages} pages) to {' and '.join(written)}")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ppg_desktop.commands._common import add_db_argument, db_path
-from ppg_desktop.commands.backup import passphrase_for
+from ppg_desktop.commands._common import add_db_argument, db_path, passphrase_for
 from ppg_desktop.core.backup import restore_backup
+from ppg_desktop.core.errors import ValidationError
 
 NAME = "restore"
 HELP = "Restore the database from a backup (the backup is checked, the current one kept)."
@@ -22,6 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check, save the current database, restore; say where the old one went."""
+    if not args.backup.is_file():
+        raise ValidationError(
+            "BACKUP", f"There is no backup file at {args.backup}: check the name and folder."
+        )
     result = restore_backup(db_path(args), args.backup, passphrase=passphrase_for(args.backup))
     print(f"Restored {db_path(args)} from {result.restored_from.name}.")
     if result.safety_copy:

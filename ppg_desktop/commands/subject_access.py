@@ -8,7 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from ppg_desktop.commands._common import add_db_argument, open_db
+from ppg_desktop.commands._common import add_db_argument, check_output_file, open_db
 from ppg_desktop.core.retention import erase_subject, export_subject_access, subject_access_search
 
 NAME = "subject-access"
@@ -49,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     if not (args.name or args.phone or args.email):
         print("ppg-desktop subject-access: give --name, --phone or --email.", file=sys.stderr)
         return 2
+    if args.out:
+        check_output_file(Path(args.out))
     db = open_db(args)
     actor = args.actor or f"{getpass.getuser()} (command line)"
     result = subject_access_search(db, args.name, args.phone, args.email, actor=actor)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ppg_desktop.commands._common import add_db_argument, open_db
+from ppg_desktop.commands._common import (
+    add_db_argument,
+    check_output_file,
+    open_db,
+    written_atomically,
+)
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.exporting import FORMATS, write_frame
@@ -77,12 +82,12 @@ def _export(args: argparse.Namespace) -> int:
     fmt = args.format or args.out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ValidationError("--format", "Choose csv or xlsx (or end --out with .csv or .xlsx).")
-    if not args.out.parent.exists():
-        raise ValidationError("--out", f"The folder {args.out.parent} does not exist.")
+    check_output_file(args.out)
     db = open_db(args)
     survey = SurveyStore(db).find(args.survey)
     frame = responses_frame(db, survey.id, full_text=args.full_text)
-    write_frame(frame, args.out, fmt, sheet_name="Responses")
+    with written_atomically(args.out) as partial:
+        write_frame(frame, partial, fmt, sheet_name="Responses")
     AuditStore(db, "cli").record(
         "export",
         "survey_responses",

@@ -157,3 +157,132 @@ def test_stats_bad_months_goes_to_stderr(
     _database_with_a_practice(path)
     assert main(["stats", "--db", str(path), "--months", "0"]) == 2
     assert "--months" in _one_line_error(capsys)
+
+
+def _demo_database(path: Path) -> None:
+    assert main(["demo", "--db", str(path), "--size", "200", "--today", "2026-06-30"]) == 0
+
+
+def test_export_interrupted_leaves_the_old_file_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ppg_desktop.commands import export as export_command
+
+    path = tmp_path / "d.db"
+    _demo_database(path)
+    out = tmp_path / "feedback.csv"
+    out.write_text("last month's export\n", encoding="utf-8")
+
+    def half_written(_frame: object, target: Path, _fmt: str) -> None:
+        target.write_text("Reference,Date rec", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export_command, "write_frame", half_written)
+    capsys.readouterr()
+    assert main(["export", "--db", str(path), "--out", str(out)]) == 130
+    assert "stopped" in _one_line_error(capsys)
+    assert out.read_text(encoding="utf-8") == "last month's export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if "feedback" in p.name) == ["feedback.csv"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["poster", "--out", "{missing}/poster.pdf"],
+        ["subject-access", "--name", "Jo Bloggs", "--out", "{missing}/jo.json"],
+        ["bundle", "export", "--out", "{missing}/changes.ppgbundle"],
+        ["survey", "export", "--survey", "1", "--out", "{missing}/fft.csv"],
+    ],
+)
+def test_a_missing_output_folder_is_refused_not_created(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.db"
+    _demo_database(path)
+    capsys.readouterr()
+    missing = tmp_path / "no such folder"
+    argv = [part.replace("{missing}", str(missing)) for part in command]
+    assert main([*argv, "--db", str(path)]) == 1
+    assert "does not exist" in _one_line_error(capsys)
+    assert not missing.exists()
+
+
+def test_poster_out_a_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "d.db"
+    _demo_database(path)
+    folder = tmp_path / "posters"
+    folder.mkdir()
+    capsys.readouterr()
+    assert main(["poster", "--db", str(path), "--out", str(folder)]) == 1
+    assert "is a folder" in _one_line_error(capsys)
+    assert not (tmp_path / "posters.pdf").exists()
+
+
+def test_merging_an_unreadable_bundle_without_a_keyboard_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "d.db"
+    _database_with_a_practice(path)
+    junk = tmp_path / "changes.ppgbundle"
+    junk.write_bytes(bytes(range(256)) * 4)
+    monkeypatch.delenv("PPG_DESK_PASSPHRASE", raising=False)
+    assert main(["bundle", "merge", "--db", str(path), str(junk)]) == 3
+    assert "PPG_DESK_PASSPHRASE" in _one_line_error(capsys)
+
+
+def test_verify_and_restore_a_missing_backup_say_it_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.db"
+    _database_with_a_practice(path)
+    missing = tmp_path / "backup.db"
+    assert main(["backup", "--db", str(path), "--verify", str(missing)]) == 1
+    err = _one_line_error(capsys)
+    assert "There is no backup file" in err
+    assert "damaged" not in err
+    assert main(["restore", "--db", str(path), str(missing)]) == 1
+    err = _one_line_error(capsys)
+    assert "There is no backup file" in err
+    assert "damaged" not in err
+
+
+def test_verify_a_damaged_backup_reports_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.db"
+    _database_with_a_practice(path)
+    damaged = tmp_path / "backup.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"junk" * 50)
+    assert main(["backup", "--db", str(path), "--verify", str(damaged)]) == 1
+    assert "is damaged" in _one_line_error(capsys)
+
+
+def test_output_piped_into_head_ends_quietly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def reader_went_away(_args: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(stats_command, "run", reader_went_away)
+    assert main(["stats"]) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_bundle_says_since_when_in_uk_time() -> None:
+    from ppg_desktop.commands.bundle import _uk_time
+
+    assert _uk_time("2026-11-26T16:57:20.551470") == "26/11/2026 16:57"
+    assert _uk_time("not a time") == "not a time"
+
+
+def test_report_on_an_empty_period_says_so_in_plain_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.db"
+    _database_with_a_practice(path)
+    out = tmp_path / "pack.pdf"
+    argv = ["report", "--db", str(path), "--from", "2030-01-01", "--to", "2030-03-31"]
+    assert main([*argv, "--out", str(out)]) == 0
+    err = _one_line_error(capsys)
+    assert "no feedback was recorded in the period 01/01/2030 to 31/03/2030" in err
+    assert out.read_bytes().startswith(b"%PDF")
