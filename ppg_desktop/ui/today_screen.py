@@ -6,6 +6,7 @@ Feedback screen they see this list, narrowed by auth.visible_feedback.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -51,12 +52,18 @@ class TodayScreen(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The comment takes what is left, so Practice, Status and the rest stay on screen
+        # instead of scrolling off to the right (they did at 150% text).
+        header.setSectionResizeMode(FIELDS.index("text"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.table.setWordWrap(False)
         char = self.fontMetrics().averageCharWidth()
         for field, chars in COLUMN_CHARS.items():
-            self.table.setColumnWidth(FIELDS.index(field), chars * char + 16)
+            if field != "text":
+                self.table.setColumnWidth(FIELDS.index(field), chars * char + 16)
+        self.table.viewport().installEventFilter(self)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of items entered today")
         who = f"by {ctx.user.name} " if ctx.user else ""
@@ -77,6 +84,31 @@ class TodayScreen(QWidget):
         layout.addWidget(self.table, 1)
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The list changed width: keep the comment readable (see _fit_columns)."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """When space is short (large text), Themes and then Sentiment step aside for the comment.
+
+        The comment is what a volunteer checks here; squeezed to a dozen letters it was useless.
+        """
+        header = self.table.horizontalHeader()
+        wanted = self.table.fontMetrics().averageCharWidth() * 40
+        for field in ("themes", "sentiment"):
+            self.table.setColumnHidden(FIELDS.index(field), False)
+        for field in ("themes", "sentiment"):
+            others = sum(
+                header.sectionSize(i)
+                for i, name in enumerate(FIELDS)
+                if name != "text" and not self.table.isColumnHidden(i)
+            )
+            if self.table.viewport().width() - others >= wanted:
+                break
+            self.table.setColumnHidden(FIELDS.index(field), True)
 
     def reload(self) -> None:
         """Fetch today's ids again (a short list: one person's day)."""
