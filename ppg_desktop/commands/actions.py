@@ -12,6 +12,11 @@ from ppg_desktop.core.models import ACTION_STATUS_LABELS
 
 NAME = "actions"
 HELP = "List actions raised with the practice, with status, owner and due date."
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop actions --db ppg.db --overdue\n"
+    "  ppg-desktop actions --db ppg.db --status done\n"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,6 +12,12 @@ from ppg_desktop.core.errors import ValidationError
 
 NAME = "backup"
 HELP = "Back up the database now (SQLite online backup), list backups, or check a backup."
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop backup --db ppg.db --to /media/usb/ppg-backups\n"
+    "  ppg-desktop backup --db ppg.db --list\n"
+    "  ppg-desktop backup --verify /media/usb/ppg-backups/ppg-desk-backup-20260331-101500-000000-manual.db\n"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

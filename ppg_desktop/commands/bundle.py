@@ -21,12 +21,22 @@ from ppg_desktop.core.bundles import export_bundle, merge_bundle
 
 NAME = "bundle"
 HELP = "Export changes for the chair, or merge a volunteer's export into this database."
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop bundle export --db ppg.db --out /media/usb/changes.ppgbundle\n"
+    "  ppg-desktop bundle merge --db chair.db /media/usb/changes.ppgbundle\n"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Two actions: export and merge."""
     actions = parser.add_subparsers(dest="bundle_action", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="write what changed since the last export")
+    export = actions.add_parser(
+        "export",
+        help="write what changed since the last export",
+        description="Write what changed since the last export (or everything, with --all) to "
+        "a bundle file, to carry to the chair's computer.",
+    )
     add_db_argument(export)
     export.add_argument(
         "--out",
@@ -47,7 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="remove names, phone numbers and other personal details from "
         "comments (for a copy shared with the practice)",
     )
-    merge = actions.add_parser("merge", help="merge a bundle into this database")
+    merge = actions.add_parser(
+        "merge",
+        help="merge a bundle into this database",
+        description="Merge a volunteer's bundle into this database; running it twice adds "
+        "nothing twice.",
+    )
     add_db_argument(merge)
     merge.add_argument("bundle", type=Path, metavar="FILE", help="the bundle to merge")
 

@@ -16,6 +16,11 @@ HELP = (
     "actions and meetings (the same seed gives the same data)."
 )
 BAR_WIDTH = 30
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop demo --db demo.db --size 3000\n"
+    "  ppg-desktop demo --db demo.db --size 100000 --seed 7 --today 2026-03-31\n"
+)
 
 
 def _size(text: str) -> int:

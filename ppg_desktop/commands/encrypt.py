@@ -20,6 +20,11 @@ HELP = (
     "the passphrase with --change."
 )
 NEW_PASSPHRASE_ENV = "PPG_DESK_NEW_PASSPHRASE"
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop encrypt --db ppg.db\n"
+    '  PPG_DESK_PASSPHRASE="old words" ppg-desktop encrypt --db ppg.db --change\n'
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

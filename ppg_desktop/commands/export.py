@@ -19,14 +19,33 @@ from ppg_desktop.core.models import FeedbackFilter
 
 NAME = "export"
 HELP = "Export feedback with its themes to a CSV or XLSX spreadsheet (redacted unless --full-text)."
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop export --db ppg.db --out feedback.xlsx\n"
+    "  ppg-desktop export --db ppg.db --out q1.csv --from 2026-01-01 --to 2026-03-31\n"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
     parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: from --out)")
-    parser.add_argument("--out", required=True, type=Path, help="file to write")
-    parser.add_argument("--from", dest="date_from", type=iso_date, help="first date, YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", type=iso_date, help="last date, YYYY-MM-DD")
+    parser.add_argument(
+        "--out", required=True, type=Path, metavar="FILE", help="file to write (.csv or .xlsx)"
+    )
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="first day received (default: the earliest)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="date_to",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="last day received (default: the latest)",
+    )
     parser.add_argument(
         "--full-text",
         action="store_true",

@@ -38,6 +38,12 @@ from ppg_desktop.core.models import CHANNEL_LABELS
 
 NAME = "import"
 HELP = "Import feedback from a CSV or Excel (.xlsx) file, e.g. a Google or Microsoft Forms export."
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop import --db ppg.db forms-export.csv --dry-run\n"
+    '  ppg-desktop import --db ppg.db comments.xlsx --map "Your comments=text" --date-order dmy --skip-invalid\n'
+    "  ppg-desktop import --db ppg.db fft-paper.csv --into survey:1\n"
+)
 
 
 def _column_mapping(text: str) -> tuple[str, str]:

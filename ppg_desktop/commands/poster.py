@@ -10,6 +10,11 @@ from ppg_desktop.core.poster import make_poster
 
 NAME = "poster"
 HELP = 'Make the one-page A4 "You said, we did" poster (PDF) from done actions.'
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop poster --db ppg.db --out poster.pdf\n"
+    "  ppg-desktop poster --db ppg.db --out poster.pdf --action 2 --action 12\n"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,6 +14,11 @@ HELP = (
     "List the records whose retention period has ended (deleted feedback, old contact "
     "details, long-closed feedback) and remove them."
 )
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop purge --db ppg.db --dry-run\n"
+    '  ppg-desktop purge --db ppg.db --yes --as "Anil Mehta"\n'
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,6 +15,11 @@ from ppg_desktop.core.reports import PackOptions, build_pack, export_xlsx
 
 NAME = "report"
 HELP = "Build the meeting pack (PDF) for a period, optionally with a spreadsheet of the figures."
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop report --db ppg.db --from 2026-01-01 --to 2026-03-31 --out pack.pdf\n"
+    '  ppg-desktop report --db ppg.db --from 2026-01-01 --to 2026-03-31 --practice "Mill Lane Surgery" --large-print --xlsx figures.xlsx --out pack.pdf\n'
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,14 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="date_from",
         type=iso_date,
         required=True,
-        help="first day of the period, YYYY-MM-DD",
+        metavar="YYYY-MM-DD",
+        help="first day of the period",
     )
     parser.add_argument(
         "--to",
         dest="date_to",
         type=iso_date,
         required=True,
-        help="last day of the period, YYYY-MM-DD",
+        metavar="YYYY-MM-DD",
+        help="last day of the period",
     )
     parser.add_argument(
         "--practice",
@@ -45,7 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="bigger type in one column, for members with poor sight",
     )
-    parser.add_argument("--ppg-name", help="the name on every page (default: from Settings)")
+    parser.add_argument(
+        "--ppg-name", metavar="NAME", help="the name on every page (default: from Settings)"
+    )
     parser.add_argument(
         "--xlsx",
         type=Path,
@@ -58,7 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="in the workbook, comments as written, without removing personal "
         "details (take care where the file goes)",
     )
-    parser.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the PDF file to write"
+    )
 
 
 def _check_paths(args: argparse.Namespace) -> None:

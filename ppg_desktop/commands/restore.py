@@ -12,6 +12,10 @@ from ppg_desktop.core.errors import ValidationError
 
 NAME = "restore"
 HELP = "Restore the database from a backup (the backup is checked, the current one kept)."
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop restore --db ppg.db /media/usb/ppg-backups/ppg-desk-backup-20260331-101500-000000-manual.db\n"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,6 +15,11 @@ HELP = (
     "rejected themes are never changed)."
 )
 BAR_WIDTH = 30
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop retag --db ppg.db\n"
+    "  ppg-desktop retag --db ppg.db --sentiment --quiet\n"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

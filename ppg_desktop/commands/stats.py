@@ -14,12 +14,19 @@ from ppg_desktop.core.periods import add_months
 
 NAME = "stats"
 HELP = "Print feedback counts by month and theme, and by practice."
+EXAMPLES = (
+    "examples:\n  ppg-desktop stats --db ppg.db\n  ppg-desktop stats --db ppg.db --months 6\n"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
     parser.add_argument(
-        "--months", type=int, default=12, help="how many recent months to show (default 12)"
+        "--months",
+        type=int,
+        default=12,
+        metavar="N",
+        help="how many recent months to show (default 12)",
     )
 
 

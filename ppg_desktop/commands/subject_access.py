@@ -16,6 +16,11 @@ HELP = (
     "Find a person's contact details and the feedback linked to or mentioning them; export "
     "it to a .json or .csv file, and erase it with --erase."
 )
+EXAMPLES = (
+    "examples:\n"
+    '  ppg-desktop subject-access --db ppg.db --name "Jo Bloggs" --out jo-bloggs.json\n'
+    '  ppg-desktop subject-access --db ppg.db --phone "07700 900123" --erase\n'
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -19,6 +19,12 @@ from ppg_desktop.core.survey_store import SurveyStore
 
 NAME = "survey"
 HELP = "List surveys, or export one survey's responses to CSV or XLSX (one row per response)."
+EXAMPLES = (
+    "examples:\n"
+    "  ppg-desktop survey list --db ppg.db\n"
+    "  ppg-desktop survey export --db ppg.db --survey 1 --out fft.xlsx\n"
+    '  ppg-desktop survey export --db ppg.db --survey "Friends and Family Test" --out fft.csv\n'
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the survey's number (see 'survey list') or its title",
     )
     export.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: from --out)")
-    export.add_argument("--out", required=True, type=Path, help="file to write")
+    export.add_argument(
+        "--out", required=True, type=Path, metavar="FILE", help="file to write (.csv or .xlsx)"
+    )
     export.add_argument(
         "--full-text",
         action="store_true",

@@ -286,3 +286,22 @@ def test_report_on_an_empty_period_says_so_in_plain_words(
     err = _one_line_error(capsys)
     assert "no feedback was recorded in the period 01/01/2030 to 31/03/2030" in err
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_every_command_has_examples_that_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    import shlex
+
+    from ppg_desktop.cli import build_parser, command_modules
+
+    parser = build_parser()
+    for module in command_modules():
+        examples = [line.strip() for line in module.EXAMPLES.splitlines()[1:] if line.strip()]
+        assert examples, module.NAME
+        for example in examples:
+            words = shlex.split(example)  # may start with VARIABLE=value
+            words = words[words.index("ppg-desktop") + 1 :]
+            args = parser.parse_args(words)  # an example that does not parse exits here
+            assert args.command == module.NAME, example
+        with pytest.raises(SystemExit):
+            main([module.NAME, "--help"])
+        assert "examples:\n  ppg-desktop " + module.NAME in capsys.readouterr().out
