@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ppg_desktop.commands._common import add_db_argument, open_db
+from ppg_desktop.commands._common import add_db_argument, check_output_file, open_db
 from ppg_desktop.core.importing import (
     AmbiguousDates,
     ImportOptions,
@@ -167,7 +167,9 @@ def _import_survey(db: sqlite_utils.Database, args: argparse.Namespace, survey_i
         result = run_survey_import(db, plan, _progress)
     except InvalidRows:
         print(
-            "Nothing was imported: correct the rows above, or use --skip-invalid.", file=sys.stderr
+            "ppg-desktop import: Nothing was imported: correct the rows above, or use "
+            "--skip-invalid.",
+            file=sys.stderr,
         )
         return 1
     print(result.summary())
@@ -176,6 +178,8 @@ def _import_survey(db: sqlite_utils.Database, args: argparse.Namespace, survey_i
 
 def run(args: argparse.Namespace) -> int:
     """Plan, show what will happen, then (unless --dry-run) store."""
+    if args.rejected is not None:  # found out before storing, not after
+        check_output_file(Path(args.rejected), "--rejected")
     db = open_db(args)
     try:
         survey_id = parse_into(args.into)
@@ -226,7 +230,8 @@ def run(args: argparse.Namespace) -> int:
             result = run_import(db, plan, _progress)
         except InvalidRows:
             print(
-                "Nothing was imported: correct the rows above, or use --skip-invalid.",
+                "ppg-desktop import: Nothing was imported: correct the rows above, or use "
+                "--skip-invalid.",
                 file=sys.stderr,
             )
             return 1

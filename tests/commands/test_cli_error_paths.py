@@ -305,3 +305,22 @@ def test_every_command_has_examples_that_parse(capsys: pytest.CaptureFixture[str
         with pytest.raises(SystemExit):
             main([module.NAME, "--help"])
         assert "examples:\n  ppg-desktop " + module.NAME in capsys.readouterr().out
+
+
+def test_import_with_a_rejected_file_in_a_missing_folder_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.db"
+    _database_with_a_practice(path)
+    source = tmp_path / "comments.csv"
+    source.write_text(
+        "Date,Practice,Comment\n13/04/2026,Mill Lane Surgery,On hold for an hour\n"
+        "31/02/2026,Mill Lane Surgery,A date that does not exist\n",
+        encoding="utf-8",
+    )
+    rejected = tmp_path / "no such folder" / "rejected.csv"
+    argv = ["import", "--db", str(path), str(source), "--skip-invalid", "--rejected"]
+    assert main([*argv, str(rejected)]) == 1
+    assert "--rejected" in _one_line_error(capsys)
+    db = open_database(path, create=False)
+    assert db["feedback"].count == 0
