@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -108,10 +109,15 @@ class ActionDetail(QWidget):
         self.themes_button = QPushButton("The&mes…")
         self.themes_button.setAccessibleName("Choose the themes this action is about")
         self.themes_button.clicked.connect(self.choose_themes)
-        links_row = QHBoxLayout()
-        links_row.addWidget(self.links, 1)
+        # The description of the links gets its own full-width row: squeezed beside the button
+        # the form gave it one line and 'Raised from … Themes: …' was cut off.
+        links_holder = QWidget()
+        links_row = QHBoxLayout(links_holder)
+        links_row.setContentsMargins(0, 0, 0, 0)
+        links_row.addStretch(1)
         links_row.addWidget(self.themes_button)
-        form.addRow("Linked", links_row)
+        form.addRow("Linked", links_holder)
+        form.addRow(self.links)  # the whole width, so it needs fewer lines
 
         self.save_button = QPushButton("&Save changes")
         self.save_button.setToolTip("Ctrl+S")
@@ -153,6 +159,7 @@ class ActionDetail(QWidget):
         status_form.addRow("Reason for declining", reason)
         status_form.addRow("History", self.history)
         self.status_box = status_box
+        self.forms = (form, status_form)
 
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
@@ -182,6 +189,24 @@ class ActionDetail(QWidget):
         self.show_action(None)
 
     # --- showing ---------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow panel (large text): labels go above their boxes, so the boxes are full width.
+
+        Side by side at 150% text, 'Practice's response' took half the width and the boxes
+        showed 'A short title, e.g…' and 'Who in the PPG …'.
+        """
+        super().resizeEvent(event)
+        narrow = self.width() < self.fontMetrics().averageCharWidth() * 62
+        policy = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if narrow
+            else QFormLayout.RowWrapPolicy.WrapLongRows
+        )
+        for form in self.forms:
+            if form.rowWrapPolicy() != policy:
+                form.setRowWrapPolicy(policy)
+
     def refresh_practices(self) -> None:
         """Fill the practice list (kept when practices change)."""
         current = self.practice.currentData()
