@@ -25,14 +25,31 @@ from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.contact_store import ContactStore
 from ppg_desktop.core.errors import NotFoundError, ValidationError
 from ppg_desktop.core.feedback_store import FeedbackStore
-from ppg_desktop.core.models import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, Feedback
+from ppg_desktop.core.models import (
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    SENTIMENT_LABELS,
+    STATUS_LABELS,
+    Feedback,
+)
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.highlight import match_spans
 from ppg_desktop.ui.style import HIGHLIGHT_BG
-from ppg_desktop.ui.widgets import error_label, heading, show_error
+from ppg_desktop.ui.widgets import FlowLayout, error_label, heading, show_error
 
-STATE_WORDS = {"confirmed": "✓ confirmed", "suggested": "? suggested", "rejected": "✗ rejected"}
+# How each theme on an item reads in the panel: plain words, with a sign so it is never colour.
+STATE_WORDS = {
+    "confirmed": "✓ {name} (confirmed)",
+    "suggested": "{name} (suggested — not yet checked)",
+    "rejected": "✗ {name} (rejected — not about this)",
+}
+# What the panel says under the themes for the chosen one, so the next step is plain.
+STATE_HINTS = {
+    "confirmed": "“{name}” is confirmed. Reject it if the comment is not about this.",
+    "suggested": "The app suggested “{name}”. Is the comment about this? Confirm or reject it.",
+    "rejected": "“{name}” is rejected. Confirm it if the comment is about this after all.",
+}
 
 
 class FeedbackDetail(QWidget):
@@ -69,9 +86,15 @@ class FeedbackDetail(QWidget):
         self.text_error = error_label("Comment")
         self.themes = QListWidget()
         self.themes.setAccessibleName("Themes on this item")
+        self.themes.setWordWrap(True)  # "(suggested — not yet checked)" is read, not cut off
+        self.themes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.confirm_button = QPushButton("Confirm theme")
-        self.reject_button = QPushButton("Reject theme")
+        self.themes.currentRowChanged.connect(self._explain_theme)
+        self.theme_hint = QLabel()
+        self.theme_hint.setWordWrap(True)
+        self.theme_hint.setAccessibleName("About the chosen theme")
+        self.confirm_button = QPushButton("✓ Confirm theme")
+        self.reject_button = QPushButton("✗ Reject theme")
         self.confirm_button.setAccessibleName("Confirm the selected theme")
         self.reject_button.setAccessibleName("Reject the selected theme")
         self.confirm_button.clicked.connect(lambda: self._set_selected_theme("confirmed"))
@@ -93,10 +116,10 @@ class FeedbackDetail(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Kind", self.kind)
         form.addRow("Status", self.status)
-        theme_buttons = QHBoxLayout()
-        theme_buttons.addWidget(self.confirm_button)
-        theme_buttons.addWidget(self.reject_button)
-        theme_buttons.addStretch(1)
+        theme_buttons = QWidget()  # the buttons wrap under each other when the text is large
+        theme_flow = FlowLayout(theme_buttons)
+        theme_flow.addWidget(self.confirm_button)
+        theme_flow.addWidget(self.reject_button)
         # The panel scrolls rather than squashing the comment when the text is large.
         inner = QWidget()
         layout = QVBoxLayout(inner)
@@ -116,7 +139,8 @@ class FeedbackDetail(QWidget):
         layout.addWidget(self.text_error)
         layout.addWidget(QLabel("Themes"))
         layout.addWidget(self.themes, 1)
-        layout.addLayout(theme_buttons)
+        layout.addWidget(self.theme_hint)
+        layout.addWidget(theme_buttons)
         layout.addWidget(self.add_theme)
         layout.addWidget(self.theme_error)
         bottom = QHBoxLayout()  # outside the scrolling part: Save is always in view
@@ -182,6 +206,7 @@ class FeedbackDetail(QWidget):
             self.meta.setText("")
             self.text.clear()
             self.themes.clear()
+            self._explain_theme()
         else:
             item = self.item
             self.title.setText(f"Feedback number {item.id}")
@@ -191,8 +216,9 @@ class FeedbackDetail(QWidget):
             )
             self.meta.setText(
                 f"{uk_date(item.received_on)} · {item.practice_name} · "
-                f"{CHANNEL_LABELS.get(item.channel, item.channel)}{reply}"
-            )
+                f"{CHANNEL_LABELS.get(item.channel, item.channel)} · "
+                f"Sentiment: {SENTIMENT_LABELS.get(item.sentiment or '', 'not known')}{reply}"
+            )  # the list may hide its sentiment column on a small screen; it is always here
             self.kind.setCurrentIndex(self.kind.findData(item.kind))
             self.status.setCurrentIndex(self.status.findData(item.status))
             self.text.setPlainText(item.text)
@@ -229,11 +255,26 @@ class FeedbackDetail(QWidget):
         for theme_id, state in sorted(
             self._theme_states.items(), key=lambda pair: self._theme_names[pair[0]]
         ):
-            entry = QListWidgetItem(f"{self._theme_names[theme_id]} — {STATE_WORDS[state]}")
+            entry = QListWidgetItem(STATE_WORDS[state].format(name=self._theme_names[theme_id]))
             entry.setData(Qt.ItemDataRole.UserRole, theme_id)
             self.themes.addItem(entry)
         if self.themes.count():
             self.themes.setCurrentRow(min(max(current, 0), self.themes.count() - 1))
+        self._explain_theme()
+
+    def _explain_theme(self, *_: object) -> None:
+        """Say what the chosen theme's state means; offer only the button that changes it."""
+        entry = self.themes.currentItem()
+        if entry is None or self.item is None:
+            self.theme_hint.setText("No themes yet: add one by name below." if self.item else "")
+            self.confirm_button.setEnabled(False)
+            self.reject_button.setEnabled(False)
+            return
+        theme_id = int(entry.data(Qt.ItemDataRole.UserRole))
+        state = self._theme_states[theme_id]
+        self.theme_hint.setText(STATE_HINTS[state].format(name=self._theme_names[theme_id]))
+        self.confirm_button.setEnabled(state != "confirmed")
+        self.reject_button.setEnabled(state != "rejected")
 
     # --- editing ---------------------------------------------------------------------------------
     def _changed(self, *_: object) -> None:

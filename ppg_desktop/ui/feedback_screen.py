@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,21 +22,54 @@ from PySide6.QtWidgets import (
 )
 
 from ppg_desktop.core.feedback_store import FeedbackStore
-from ppg_desktop.core.models import STATUS_LABELS, FeedbackFilter
+from ppg_desktop.core.models import KIND_LABELS, SENTIMENT_LABELS, STATUS_LABELS, FeedbackFilter
+from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.feedback_detail import FeedbackDetail
 from ppg_desktop.ui.feedback_filters import FeedbackFilterBar
 from ppg_desktop.ui.highlight import SearchHighlightDelegate
 from ppg_desktop.ui.messages import ask_yes_no
-from ppg_desktop.ui.models.feedback_table import FIELDS, TEXT_COLUMN, FeedbackTableModel
+from ppg_desktop.ui.models.feedback_table import (
+    COLUMNS,
+    FIELDS,
+    SHORT_STATUS_LABELS,
+    TEXT_COLUMN,
+    FeedbackTableModel,
+)
 from ppg_desktop.ui.operations import JobControl, run_job, with_worker_db
 from ppg_desktop.ui.style import set_role
 from ppg_desktop.ui.widgets import heading
 
-# Column widths in average characters (the last column stretches to fill).
-COLUMN_CHARS = {"date": 10, "kind": 10, "text": 46, "practice": 15, "status": 11, "sentiment": 9}
-DETAIL_CHARS = 42
+# Widest a practice column grows (longer names end in "…" and show in full as a tooltip).
+PRACTICE_MAX_CHARS = 15
+# The themes column takes what the comment can spare, between these widths.
+THEMES_MIN_CHARS, THEMES_MAX_CHARS = 11, 20
+# When the list is too narrow, these columns go in this order, each once the comment would have
+# fewer than that many average characters; the detail panel shows each of them for the chosen
+# item. Themes go last: a person scanning for a theme needs them more than a longer snippet.
+DROP_ORDER = (("sentiment", 36), ("status", 32), ("practice", 28), ("themes", 20))
+# The detail panel: about this many average characters wide, between a third and a half.
+DETAIL_CHARS, DETAIL_MIN_CHARS = 42, 30
+
+
+def plan_columns(
+    available: int, wanted: dict[str, int], char: int, keep: frozenset[str] = frozenset()
+) -> set[str]:
+    """Which columns to hide so the others fit `available` pixels beside a readable comment.
+
+    `wanted` gives each fixed column its width in pixels; the comment takes what is left and
+    `char` is an average character's width. Columns go in DROP_ORDER while the comment would be
+    narrower than their threshold, except those in `keep` (the person asked to see them).
+    """
+    hidden: set[str] = set()
+    for field, comment_chars in DROP_ORDER:
+        if field in keep or field not in wanted:
+            continue
+        used = sum(width for name, width in wanted.items() if name not in hidden)
+        if available - used < comment_chars * char:
+            hidden.add(field)
+    return hidden
 
 
 class FeedbackScreen(QWidget):
@@ -75,8 +108,14 @@ class FeedbackScreen(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.setToolTip("Right-click here to choose the columns")
+        self.column_choices: dict[str, bool] = {}  # field -> shown, as the person chose
         self._size_columns()
+        self.table.viewport().installEventFilter(self)
         self.delegate = SearchHighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(TEXT_COLUMN, self.delegate)
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
@@ -189,21 +228,95 @@ class FeedbackScreen(QWidget):
         row.addWidget(close)
         self.undo_bar.hide()
 
-    def _size_columns(self) -> None:
-        """Column widths and row height in characters, so they grow with the text size."""
-        metrics = self.fontMetrics()
+    def _column_widths(self) -> dict[str, int]:
+        """Each short column sized to its longest word (practice and themes capped), in pixels."""
+        metrics = self.table.fontMetrics()
+        header_metrics = self.table.horizontalHeader().fontMetrics()
         char = metrics.averageCharWidth()
-        for field, chars in COLUMN_CHARS.items():
-            self.table.setColumnWidth(FIELDS.index(field), chars * char + 16)
-        self.table.setColumnWidth(0, metrics.horizontalAdvance("00/00/0000") + 24)
+        pad = char + 12  # cell margins, plus room for the sort arrow in the header
+
+        def fit(field: str, words: list[str], cap_chars: int | None = None) -> int:
+            title = COLUMNS[FIELDS.index(field)][1]
+            width = max(
+                [header_metrics.horizontalAdvance(title) + char]
+                + [metrics.horizontalAdvance(word) for word in words]
+            )
+            if cap_chars is not None:
+                width = min(width, cap_chars * char)
+            return width + pad
+
+        practices = [p.name for p in PracticeStore(self.ctx.db).list()]
+        return {
+            "date": fit("date", ["00/00/0000"]),
+            "kind": fit("kind", list(KIND_LABELS.values())),
+            "practice": fit("practice", practices, PRACTICE_MAX_CHARS),
+            "status": fit("status", list(SHORT_STATUS_LABELS.values())),
+            "sentiment": fit("sentiment", [*SENTIMENT_LABELS.values(), "Not known"]),
+            "themes": THEMES_MIN_CHARS * char + pad,
+        }
+
+    def _size_columns(self) -> None:
+        """Size the columns to their words and hide the least needed ones when space is short."""
+        self._widths = self._column_widths()
+        header = self.table.horizontalHeader()
+        for field, width in self._widths.items():
+            self.table.setColumnWidth(FIELDS.index(field), width)
+        header.setMinimumSectionSize(self.table.fontMetrics().averageCharWidth() * 4)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 12)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Hide or show columns for the list's current width (the person's choices win)."""
+        if not hasattr(self, "_widths"):
+            return
+        wanted = {f: w for f, w in self._widths.items() if self.column_choices.get(f) is not False}
+        keep = frozenset(f for f, shown in self.column_choices.items() if shown)
+        char = self.table.fontMetrics().averageCharWidth()
+        available = self.table.viewport().width()
+        hidden = plan_columns(available, wanted, char, keep)
+        hidden |= {f for f, shown in self.column_choices.items() if not shown}
+        if "themes" not in hidden:  # themes grow into the room a readable comment can spare
+            used = sum(w for f, w in self._widths.items() if f not in hidden and f != "themes")
+            room = available - used - DROP_ORDER[0][1] * char
+            themes = max(self._widths["themes"], min(room, THEMES_MAX_CHARS * char + char + 12))
+            self.table.setColumnWidth(FIELDS.index("themes"), themes)
+        for column, field in enumerate(FIELDS):
+            if field != "text":
+                self.table.setColumnHidden(column, field in hidden)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def visible_columns(self) -> list[str]:
+        """The fields the list shows now, left to right."""
+        return [f for c, f in enumerate(FIELDS) if not self.table.isColumnHidden(c)]
+
+    def _column_menu(self, position: QPoint) -> None:
+        """Right-click on the headings: tick the columns to show."""
+        menu = QMenu(self)
+        for column, (field, title, _key) in enumerate(COLUMNS):
+            if field == "text":
+                continue
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda shown, f=field: self.choose_column(f, shown))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+
+    def choose_column(self, field: str, shown: bool) -> None:
+        """Show or hide one column whatever the width (the comment always stays)."""
+        self.column_choices[field] = shown
+        self._fit_columns()
 
     def _size_panels(self) -> None:
-        """Give the detail panel room for about DETAIL_CHARS characters, the list the rest."""
+        """Give the detail panel about a third of the width (in characters), the list the rest."""
         total = self.splitter.width()
         if total < 200:
             return
-        detail = min(DETAIL_CHARS * self.fontMetrics().averageCharWidth(), total // 2)
+        char = self.fontMetrics().averageCharWidth()
+        detail = min(DETAIL_CHARS * char, max(DETAIL_MIN_CHARS * char, total // 3), total // 2)
         self.splitter.setSizes([total - detail, detail])
 
     def changeEvent(self, event: QEvent) -> None:
@@ -274,6 +387,7 @@ class FeedbackScreen(QWidget):
             self.filters.refresh_choices()
             self._fill_tag_menu()
             self.detail.refresh_themes()
+            self._size_columns()  # a practice's name may have grown
         if topic in ("feedback", "themes", "practices"):
             self.model.theme_names = self._theme_names()
             self.model.invalidate()

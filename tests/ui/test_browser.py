@@ -16,7 +16,7 @@ from ppg_desktop.core.models import FeedbackFilter
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
-from ppg_desktop.ui.feedback_screen import FeedbackScreen
+from ppg_desktop.ui.feedback_screen import FeedbackScreen, plan_columns
 from ppg_desktop.ui.highlight import match_spans
 from ppg_desktop.ui.models.feedback_table import STATUS_COLUMN, TEXT_COLUMN
 from ppg_desktop.ui.operations import wait_for_jobs
@@ -271,3 +271,73 @@ def test_volunteers_do_not_see_raise(ctx: AppContext, qtbot: QtBot) -> None:
     other = FeedbackScreen(AppContext(ctx.db, ctx.db_path, volunteer))
     qtbot.addWidget(other)
     assert not other.raise_button.isVisibleTo(other)
+    _settle(qtbot, other)  # its list loads in the background: let it finish before the db closes
+
+
+def _visible_width(screen: FeedbackScreen) -> int:
+    return sum(
+        screen.table.columnWidth(column)
+        for column in range(screen.model.columnCount())
+        if not screen.table.isColumnHidden(column)
+    )
+
+
+def test_plan_columns_drops_sentiment_first_and_keeps_what_was_asked_for() -> None:
+    wanted = {"date": 80, "kind": 80, "practice": 100, "status": 60, "sentiment": 60, "themes": 90}
+    assert plan_columns(2000, wanted, char=7) == set()
+    assert plan_columns(700, wanted, char=7) == {"sentiment"}  # 230 left: too few for 36 chars
+    assert plan_columns(400, wanted, char=7) == {"sentiment", "status", "practice"}
+    assert plan_columns(380, wanted, char=7) == {"sentiment", "status", "practice", "themes"}
+    assert plan_columns(650, wanted, char=7, keep=frozenset({"sentiment"})) == {"status"}
+    assert plan_columns(400, wanted, char=7, keep=frozenset({"sentiment"})) == {
+        "status",
+        "practice",
+        "themes",
+    }
+
+
+def test_the_list_fits_its_width_with_themes_and_never_scrolls_sideways(
+    screen: FeedbackScreen, qtbot: QtBot
+) -> None:
+    screen.resize(1150, 700)  # the Feedback screen beside the sidebar on a 1366x768 laptop
+    qtbot.waitUntil(lambda: "themes" in screen.visible_columns(), timeout=3000)
+    assert _visible_width(screen) <= screen.table.viewport().width()
+    assert not screen.table.horizontalScrollBar().isVisible()
+    char = screen.table.fontMetrics().averageCharWidth()
+    assert screen.table.columnWidth(TEXT_COLUMN) >= 30 * char  # a readable piece of comment
+    screen.resize(700, 700)  # much narrower: less needed columns go, the comment stays
+    qtbot.waitUntil(lambda: "sentiment" not in screen.visible_columns(), timeout=3000)
+    assert "text" in screen.visible_columns() and "date" in screen.visible_columns()
+
+
+def test_a_person_can_choose_a_column_back_and_read_full_words_in_tooltips(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    screen.resize(800, 700)
+    qtbot.waitUntil(lambda: "sentiment" not in screen.visible_columns(), timeout=3000)
+    screen.choose_column("sentiment", True)
+    assert "sentiment" in screen.visible_columns()
+    screen.choose_column("kind", False)
+    assert "kind" not in screen.visible_columns()
+    FeedbackStore(ctx.db).set_status([screen.model.ids[0]], "raised")
+    screen.model.invalidate()
+    status = screen.model.index(0, STATUS_COLUMN)
+    assert status.data() == "Raised"
+    assert status.data(Qt.ItemDataRole.ToolTipRole) == "Raised with practice"
+
+
+def test_a_suggested_theme_says_so_in_plain_words_and_offers_the_right_button(
+    screen: FeedbackScreen, ctx: AppContext
+) -> None:
+    detail = screen.detail
+    item_id = detail.item.id if detail.item else 0
+    theme = ThemeStore(ctx.db).list()[0]
+    ThemeStore(ctx.db).set_link(item_id, theme.id, state="suggested", source="auto")
+    detail.show_item(item_id)
+    assert detail.themes.item(0).text() == f"{theme.name} (suggested — not yet checked)"
+    assert "Confirm or reject it" in detail.theme_hint.text()
+    assert detail.confirm_button.isEnabled() and detail.reject_button.isEnabled()
+    detail.confirm_button.click()
+    assert detail.themes.item(0).text() == f"✓ {theme.name} (confirmed)"
+    assert not detail.confirm_button.isEnabled() and detail.reject_button.isEnabled()
+    assert "Sentiment:" in detail.meta.text()  # shown here even when the list hides it

@@ -34,6 +34,8 @@ COLUMNS: list[tuple[str, str, str | None]] = [
 FIELDS = [field for field, _title, _key in COLUMNS]
 TEXT_COLUMN = FIELDS.index("text")
 STATUS_COLUMN = FIELDS.index("status")
+# In the narrow list column; the detail panel and the tooltip give the full words.
+SHORT_STATUS_LABELS = {**STATUS_LABELS, "raised": "Raised"}
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -120,7 +122,15 @@ class FeedbackTableModel(QAbstractTableModel):
             return "…"
         column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.text[:600] if column == TEXT_COLUMN else None
+            return self.full_text(item, column)
+        return self.cell_text(item, column)
+
+    def full_text(self, item: Feedback, column: int) -> str:
+        """The whole of a cell, for its tooltip: narrow columns cut words off with "…"."""
+        if column == TEXT_COLUMN:
+            return item.text[:600]
+        if column == STATUS_COLUMN:
+            return STATUS_LABELS.get(item.status, item.status)
         return self.cell_text(item, column)
 
     def cell_text(self, item: Feedback, column: int) -> str:
@@ -133,7 +143,7 @@ class FeedbackTableModel(QAbstractTableModel):
         if field == "kind":
             return KIND_LABELS.get(item.kind, item.kind)
         if field == "status":
-            return STATUS_LABELS.get(item.status, item.status)
+            return SHORT_STATUS_LABELS.get(item.status, item.status)
         if field == "sentiment":
             return SENTIMENT_LABELS.get(item.sentiment or "", "Not known")
         if field == "themes":
