@@ -44,7 +44,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.yes:
         if not sys.stdin.isatty():
-            print("Nothing removed: add --yes to remove these records.", file=sys.stderr)
+            print(
+                "ppg-desktop purge: Nothing removed: add --yes to remove these records.",
+                file=sys.stderr,
+            )
             return 1
         if input("Remove these records for good? Type yes to go ahead: ").strip().lower() != "yes":
             print("Nothing removed.")

@@ -76,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
     if args.erase and not result.empty:
         if not args.yes:
             if not sys.stdin.isatty():
-                print("Nothing erased: add --yes to erase.", file=sys.stderr)
+                print(
+                    "ppg-desktop subject-access: Nothing erased: add --yes to erase.",
+                    file=sys.stderr,
+                )
                 return 1
             answer = input("Erase all of this for good? Type yes to go ahead: ")
             if answer.strip().lower() != "yes":

@@ -324,3 +324,17 @@ def test_import_with_a_rejected_file_in_a_missing_folder_stores_nothing(
     assert "--rejected" in _one_line_error(capsys)
     db = open_database(path, create=False)
     assert db["feedback"].count == 0
+
+
+def test_purge_without_yes_and_without_a_keyboard_removes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.db"
+    _demo_database(path)
+    db = open_database(path, create=False)
+    contacts_before = db["contacts"].count
+    db.close()
+    capsys.readouterr()
+    assert main(["purge", "--db", str(path)]) == 1
+    assert _one_line_error(capsys).startswith("ppg-desktop purge: Nothing removed")
+    assert open_database(path, create=False)["contacts"].count == contacts_before
