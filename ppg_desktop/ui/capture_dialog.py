@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -227,6 +227,10 @@ class CaptureDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_scroll = scroll
+        # When the personal-details warning appears, scroll so it and its button are in view
+        # (with large text it can land below the fold, where nobody would see it).
+        self.details_warning.installEventFilter(self)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -240,6 +244,16 @@ class CaptureDialog(QDialog):
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
         self.resize(1000, 620)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.details_warning and event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self._show_details_warning)
+        return super().eventFilter(watched, event)
+
+    def _show_details_warning(self) -> None:
+        """Bring the warning into view (the layout has settled by now)."""
+        if self.details_warning.isVisible():
+            self.form_scroll.ensureWidgetVisible(self.details_warning, 0, 8)
 
     def _tab_order(self) -> None:
         """Tab walks the form top to bottom, then the themes and contact, then the buttons."""

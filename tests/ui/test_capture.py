@@ -233,3 +233,25 @@ def test_tab_walks_the_form_in_reading_order(form: CaptureDialog, qtbot: QtBot) 
         form.text,
         form.chips.add_box,
     ]
+
+
+def test_personal_details_warning_scrolls_into_view_on_a_small_window(
+    ctx: AppContext, qtbot: QtBot
+) -> None:
+    dialog = CaptureDialog(ctx)
+    qtbot.addWidget(dialog, before_close_func=_quiet_close)
+    dialog.resize(640, 360)  # as little room as large text leaves on a 1366x768 laptop
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.text.setPlainText(COMMENT + " Please ring me on 07700 900123 about it.")
+    assert dialog.details_warning.check()
+    button = dialog.details_warning.remove_button
+    viewport = dialog.form_scroll.viewport()
+
+    def button_in_view() -> bool:
+        top_left = button.mapTo(viewport, button.rect().topLeft())
+        bottom_right = button.mapTo(viewport, button.rect().bottomRight())
+        return viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right)
+
+    qtbot.waitUntil(button_in_view, timeout=3000)
+    assert dialog.save_button.isVisible()  # Save stays outside the scrolling part
