@@ -138,3 +138,10 @@ def test_backup_settings(
     assert wait_for_jobs(10_000)
     qtbot.waitUntil(lambda: "1 backup there" in settings.backup_label.text(), timeout=5000)
     assert len(list_backups(folder)) == 1
+
+
+def test_tick_boxes_grow_with_the_text_size() -> None:
+    from ppg_desktop.ui.style import style_sheet
+
+    assert "width: 16px; height: 16px" in style_sheet(100, False)
+    assert "width: 24px; height: 24px" in style_sheet(150, True)
