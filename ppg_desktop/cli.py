@@ -92,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ppg-desktop {args.command}: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"ppg-desktop {args.command}: stopped.", file=sys.stderr)
+        lead = "\n" if sys.stderr.isatty() else ""  # after ^C and any half-drawn progress bar
+        print(f"{lead}ppg-desktop {args.command}: stopped.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head`, which stopped reading: not a fault
         with contextlib.suppress(OSError, ValueError):  # stdout may have no file descriptor

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ppg_desktop.commands._common import add_db_argument, check_output_file, open_db
+from ppg_desktop.commands._common import (
+    add_db_argument,
+    check_output_file,
+    open_db,
+    written_atomically,
+)
 from ppg_desktop.core.poster import make_poster
 
 NAME = "poster"
@@ -45,16 +50,14 @@ def run(args: argparse.Namespace) -> int:
         check_output_file(out)  # a folder named 'posters' must not become 'posters.pdf'
     if out.suffix.lower() != ".pdf":
         out = out.with_suffix(".pdf")
-    check_output_file(out)
     db = open_db(args)
     try:
-        result = make_poster(db, out, args.actions)
+        out.parent.mkdir(parents=True, exist_ok=True)  # the poster has always made its folder
+        with written_atomically(out) as partial:
+            result = make_poster(db, partial, args.actions)
     finally:
         db.close()
-    print(
-        f"Poster written to {result.path} with {len(result.shown)} action(s) at "
-        f"{result.body_size} pt."
-    )
+    print(f"Poster written to {out} with {len(result.shown)} action(s) at {result.body_size} pt.")
     if result.left_out:
         print(f"Left off for want of space: action(s) {', '.join(map(str, result.left_out))}.")
     return 0

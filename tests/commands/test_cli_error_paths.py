@@ -188,7 +188,6 @@ def test_export_interrupted_leaves_the_old_file_whole(
 @pytest.mark.parametrize(
     "command",
     [
-        ["poster", "--out", "{missing}/poster.pdf"],
         ["subject-access", "--name", "Jo Bloggs", "--out", "{missing}/jo.json"],
         ["bundle", "export", "--out", "{missing}/changes.ppgbundle"],
         ["survey", "export", "--survey", "1", "--out", "{missing}/fft.csv"],
@@ -338,3 +337,25 @@ def test_purge_without_yes_and_without_a_keyboard_removes_nothing(
     assert main(["purge", "--db", str(path)]) == 1
     assert _one_line_error(capsys).startswith("ppg-desktop purge: Nothing removed")
     assert open_database(path, create=False)["contacts"].count == contacts_before
+
+
+def test_a_failed_poster_leaves_the_old_poster_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ppg_desktop.commands import poster as poster_command
+
+    path = tmp_path / "d.db"
+    _demo_database(path)
+    out = tmp_path / "poster.pdf"
+    out.write_bytes(b"%PDF last month's poster")
+
+    def fails_half_way(_db: object, target: Path, _ids: object) -> None:
+        target.write_bytes(b"%PDF-1.4 half")
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr(poster_command, "make_poster", fails_half_way)
+    capsys.readouterr()
+    assert main(["poster", "--db", str(path), "--out", str(out)]) == 1
+    assert "disk is full" in _one_line_error(capsys)
+    assert out.read_bytes() == b"%PDF last month's poster"
+    assert [p.name for p in tmp_path.iterdir() if "poster" in p.name] == ["poster.pdf"]
