@@ -61,14 +61,15 @@ class QuestionListModel(QAbstractListModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        """'Q2 · Free text · Can you tell us why…' with its condition and * if required."""
+        """'Q2 · Free text · Can you tell us why…' with its condition, and whether it must be
+        answered in words (a bare '*' meant nothing to volunteers)."""
         if not index.isValid():
             return None
         question = self.questions[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             line = (
-                f"Q{question.position}{' *' if question.required else ''} · "
-                f"{KIND_LABELS[question.kind]} · {question.text}"
+                f"Q{question.position} · {KIND_LABELS[question.kind]}"
+                f"{', must be answered' if question.required else ''} · {question.text}"
             )
             condition = describe_condition(question.show_if, self.questions)
             return f"{line}\n      {condition}" if condition else line
