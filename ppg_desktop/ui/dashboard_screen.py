@@ -94,6 +94,22 @@ def arrow_for(kpi: Any) -> str:
     return "="
 
 
+# What a percentage is out of, in words (not the statistician's "n=").
+PERCENT_BASIS = {"negative": "comments with a known sentiment", "fft_positive": "answers"}
+
+
+def tile_value(kpi: Any) -> tuple[str, str]:
+    """A tile's big figure and, for a percentage, what it is out of: ('77%', 'of 3,688 answers')."""
+    if kpi.unit != "percent":
+        return kpi.value_text(), ""
+    if kpi.current is None:
+        return "No data", ""
+    basis = f"of {kpi.current_n:,} {PERCENT_BASIS.get(kpi.key, 'items')}"
+    if kpi.small_sample:
+        basis += " (fewer than 10: treat with care)"
+    return f"{kpi.current:.0f}%", basis
+
+
 class KpiTile(QFrame):
     """One key figure: what it is, its value, and how it changed, in words. Click or Enter opens
     the matching feedback."""
@@ -112,6 +128,10 @@ class KpiTile(QFrame):
         self.value = QLabel("…")
         set_role(self.value, "kpi-value")
         self.value.setWordWrap(True)
+        self.basis = QLabel()
+        self.basis.setWordWrap(True)
+        set_role(self.basis, "muted")
+        self.basis.hide()
         self.change = QLabel()
         self.change.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -119,6 +139,7 @@ class KpiTile(QFrame):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.value)
+        layout.addWidget(self.basis)
         layout.addWidget(self.change)
         layout.addStretch(1)
 
@@ -132,9 +153,13 @@ class KpiTile(QFrame):
                 else "No theme has more items than in the period before."
             )
         else:
-            self.value.setText(kpi.value_text())
+            value, basis = tile_value(kpi)
+            self.value.setText(value)
+            self.basis.setText(basis)
+            self.basis.setVisible(bool(basis))
             self.change.setText(f"{arrow_for(kpi)} {kpi.change_text} on the period before")
-        self.setAccessibleName(f"{kpi.label}: {self.value.text()}. {self.change.text()}")
+        basis = f" {self.basis.text()}" if self.basis.text() else ""
+        self.setAccessibleName(f"{kpi.label}: {self.value.text()}{basis}. {self.change.text()}")
         self.setToolTip("Click (or press Enter) to see these items in the Feedback list.")
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -271,8 +296,8 @@ class DashboardScreen(QWidget):
         period = figures.period
         previous = period.previous()
         self.period_label.setText(
-            f"{period.label}: {period.describe()}, compared with the "
-            f"{previous.days} days before ({previous.describe()})."
+            f"{period.label}: {period.describe()}, compared with the same length of time "
+            f"before ({previous.describe()})."
         )
         by_key = {kpi.key: kpi for kpi in figures.kpis}
         for key, tile in self.tiles.items():

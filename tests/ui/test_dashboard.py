@@ -74,8 +74,16 @@ def test_tiles_match_the_core_figures_for_the_same_period(
     )
     for key, tile in dashboard.tiles.items():
         kpi = expected[key]
-        shown = kpi.detail if key == "rising_theme" else kpi.value_text()
-        assert tile.value.text() == (shown or "No theme rose"), key
+        if key == "rising_theme":
+            assert tile.value.text() == (kpi.detail or "No theme rose")
+        elif kpi.unit == "percent" and kpi.current is not None:
+            assert tile.value.text() == f"{round(kpi.current)}%", key
+            assert tile.basis.text().startswith(f"of {kpi.current_n:,} "), key
+            assert "n=" not in tile.accessibleName()
+        elif kpi.unit == "percent":
+            assert tile.value.text() == "No data", key
+        else:
+            assert tile.value.text() == kpi.value_text(), key
     assert dashboard.tiles["complaints"].value.text() == "3"
     # The change is told in words with an arrow, never by colour alone.
     assert dashboard.tiles["complaints"].change.text().startswith("▲ up 2")
