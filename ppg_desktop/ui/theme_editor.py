@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -286,6 +286,7 @@ class ThemeEditor(QWidget):
             caption.setBuddy(widget.table if widget is self.keywords else widget)
             form.addRow(caption, column)
         form.addRow("", self.rules_note)
+        self.form = form
 
         self.save_button = QPushButton("&Save changes")
         self.save_button.setToolTip("Ctrl+S")
@@ -354,6 +355,21 @@ class ThemeEditor(QWidget):
         self.show_theme(None)
 
     # --- showing ---------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow panel (large text): labels go above their boxes, so the boxes are full width.
+
+        Beside 'CQC key question' at 150% text the keyword box read 'New key…'.
+        """
+        super().resizeEvent(event)
+        narrow = self.width() < self.fontMetrics().averageCharWidth() * 62
+        policy = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if narrow
+            else QFormLayout.RowWrapPolicy.WrapLongRows
+        )
+        if self.form.rowWrapPolicy() != policy:
+            self.form.setRowWrapPolicy(policy)
+
     def show_theme(self, theme_id: int | None) -> None:
         """Load one theme into the form (None empties it)."""
         self._loading = True

@@ -169,9 +169,10 @@ class ThemesScreen(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([520, 640])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        # Half each: with 2:3 the theme names were cut to 'Communicati…' at 150% text.
+        splitter.setSizes([580, 580])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
