@@ -87,8 +87,10 @@ class FeedbackFilterBar(QWidget):
         self.sentiment.addItem("Not known", "unknown")
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setAccessibleName("Clear all filters")
-        self.period_note = QLabel()
+        self.period_note = QLabel()  # what a preset means today: "Since the meeting on …"
         self.period_note.setProperty("role", "muted")
+        self.period_note.setAccessibleName("The period chosen")
+        self.period_meaning = ""
 
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
@@ -101,6 +103,7 @@ class FeedbackFilterBar(QWidget):
         chips = QWidget()
         flow = FlowLayout(chips, spacing=8)
         for widget in (
+            self.period_note,
             self.practice,
             self.theme,
             self.kind,
@@ -167,15 +170,36 @@ class FeedbackFilterBar(QWidget):
             widget.setVisible(key != ANY_DATE)  # no dates on show that are not in use
         self.date_from.setEnabled(custom)
         self.date_to.setEnabled(custom)
+        self._apply_preset()
+        self._emit()
+
+    def _apply_preset(self) -> bool:
+        """Put the chosen preset's dates (as of today) in the date boxes; True if they moved."""
+        key = self.period.currentData()
+        self.period_meaning = ""
         if key not in (ANY_DATE, CUSTOM):
             from ppg_desktop.core.periods import preset_period
 
             period = preset_period(str(key), self.ctx.db)
+            if period.label != self.period.currentText():
+                self.period_meaning = period.label  # e.g. "Since the meeting on 10/11/2026"
+            start, end = _qdate(period.start), _qdate(period.end)
+            moved = (start, end) != (self.date_from.date(), self.date_to.date())
             self._quiet = True
-            self.date_from.setDate(_qdate(period.start))
-            self.date_to.setDate(_qdate(period.end))
+            self.date_from.setDate(start)
+            self.date_to.setDate(end)
             self._quiet = False
-        self._emit()
+        else:
+            moved = False
+        self.period_note.setText(self.period_meaning)
+        self.period_note.setVisible(bool(self.period_meaning))
+        return moved
+
+    def refresh_period(self) -> None:
+        """Work the preset out again (a meeting was recorded, or the day has changed) and
+        search again if its dates moved."""
+        if self._apply_preset():
+            self._emit()
 
     # --- the filter ------------------------------------------------------------------------------
     def current_filter(self) -> FeedbackFilter:
@@ -233,7 +257,10 @@ class FeedbackFilterBar(QWidget):
             if combo.currentIndex() > 0
         ]
         if flt.date_from and flt.date_to:
-            parts.append(f"{uk_date(flt.date_from)} to {uk_date(flt.date_to)}")
+            dates = f"{uk_date(flt.date_from)} to {uk_date(flt.date_to)}"
+            if self.period.currentData() not in (ANY_DATE, CUSTOM):
+                dates = f"{self.period_meaning or self.period.currentText()} ({dates})"
+            parts.append(dates)
         if flt.text:
             parts.append(f"matching “{flt.text}”")
         return " · ".join(parts) if parts else "All feedback"

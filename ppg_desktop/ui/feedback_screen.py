@@ -328,6 +328,7 @@ class FeedbackScreen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.filters.refresh_period()  # "Last 30 days" moves on when the app stays open overnight
         if not self._sized_once:
             self._sized_once = True
             QTimer.singleShot(0, self._size_panels)  # once the splitter has its real width
@@ -383,6 +384,8 @@ class FeedbackScreen(QWidget):
         self.reload()
 
     def _on_data_changed(self, topic: str) -> None:
+        if topic == "meetings":  # "Since the last meeting" may now start later
+            self.filters.refresh_period()
         if topic in ("themes", "practices"):
             self.filters.refresh_choices()
             self._fill_tag_menu()

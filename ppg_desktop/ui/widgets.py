@@ -55,6 +55,8 @@ class FlowLayout(QLayout):
         """Place the items in rows inside `rect`; return the height used."""
         x, y, row_height = rect.x(), rect.y(), 0
         for item in self._items:
+            if item.isEmpty():  # a hidden widget takes no room (and no gap)
+                continue
             hint = item.sizeHint()
             if x + hint.width() > rect.right() and row_height > 0:
                 x, y = rect.x(), y + row_height + self._spacing

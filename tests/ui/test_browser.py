@@ -341,3 +341,35 @@ def test_a_suggested_theme_says_so_in_plain_words_and_offers_the_right_button(
     assert detail.themes.item(0).text() == f"✓ {theme.name} (confirmed)"
     assert not detail.confirm_button.isEnabled() and detail.reject_button.isEnabled()
     assert "Sentiment:" in detail.meta.text()  # shown here even when the list hides it
+
+
+def test_since_the_last_meeting_says_which_meeting_and_follows_a_new_one(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    from ppg_desktop.core.meeting_store import MeetingStore
+
+    filters = screen.filters
+    filters.period.setCurrentIndex(filters.period.findData("since_last_meeting"))
+    _settle(qtbot, screen)
+    assert filters.period_note.text() == "Last quarter (no earlier meeting)"
+    MeetingStore(ctx.db).create(held_on=TODAY - dt.timedelta(days=20), title="Autumn")
+    ctx.notify("meetings")
+    _settle(qtbot, screen)
+    met = (TODAY - dt.timedelta(days=20)).strftime("%d/%m/%Y")
+    assert filters.period_note.text() == f"Since the meeting on {met}"
+    assert len(_texts(screen)) == 2  # 3 and 10 days ago; not the one 40 days ago
+    assert f"Since the meeting on {met} (" in screen.summary_label.text()
+
+
+def test_last_month_is_the_whole_previous_calendar_month(
+    screen: FeedbackScreen, qtbot: QtBot
+) -> None:
+    filters = screen.filters
+    filters.period.setCurrentIndex(filters.period.findData("last_month"))
+    _settle(qtbot, screen)
+    flt = filters.current_filter()
+    first_of_this_month = TODAY.replace(day=1)
+    assert flt.date_to == first_of_this_month - dt.timedelta(days=1)
+    assert flt.date_to is not None
+    assert flt.date_from == flt.date_to.replace(day=1)
+    assert not filters.period_note.isVisible()  # the label says it all
