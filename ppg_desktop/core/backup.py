@@ -297,8 +297,8 @@ def restore_backup(
                 migrate=False,
             )
         except DatabaseProblem as exc:
-            if exc.kind == "locked":
-                raise  # in use, not damaged: moving it aside under the other program loses data
+            if exc.kind in ("locked", "unreadable"):
+                raise  # in use, a folder or not ours to open: not damaged, so never moved aside
             current = None  # too damaged to copy through SQLite: keep the raw file instead
         if current is not None:
             try:

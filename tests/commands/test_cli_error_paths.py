@@ -359,3 +359,20 @@ def test_a_failed_poster_leaves_the_old_poster_whole(
     assert "disk is full" in _one_line_error(capsys)
     assert out.read_bytes() == b"%PDF last month's poster"
     assert [p.name for p in tmp_path.iterdir() if "poster" in p.name] == ["poster.pdf"]
+
+
+def test_restore_onto_a_folder_refuses_and_leaves_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "source.db"
+    _database_with_a_practice(source)
+    db = open_database(source)
+    backup = backup_now(db, to_dir=tmp_path / "backups", reason="manual")
+    db.close()
+    folder = tmp_path / "ppg.db"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert main(["restore", "--db", str(folder), str(backup.path)]) == 3
+    assert "is a folder" in _one_line_error(capsys)
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert list(tmp_path.glob("ppg.db.damaged-*")) == []
