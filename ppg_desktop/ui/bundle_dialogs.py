@@ -38,7 +38,8 @@ def export_for_chair(
         chosen, _filter = QFileDialog.getSaveFileName(
             parent,
             "Export for the practice" if redacted else "Export for the chair",
-            suggested_name(ctx, "for-practice" if redacted else "for-chair"),
+            # In the person's home folder: a bare name opened the program's own folder.
+            str(Path.home() / suggested_name(ctx, "for-practice" if redacted else "for-chair")),
             BUNDLE_FILTER,
         )
         if not chosen:
@@ -78,7 +79,7 @@ def merge_volunteer_export(
     """Merge a volunteer's export; report what was added, updated and skipped."""
     if path is None:
         chosen, _filter = QFileDialog.getOpenFileName(
-            parent, "Merge a volunteer's export", "", BUNDLE_FILTER
+            parent, "Merge a volunteer's export", str(Path.home()), BUNDLE_FILTER
         )
         if not chosen:
             return None

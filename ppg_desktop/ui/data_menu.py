@@ -109,7 +109,10 @@ def export_feedback(
     otherwise (asked here, never remembered)."""
     if path is None:
         chosen, _ = QFileDialog.getSaveFileName(
-            parent, "Export feedback", f"feedback-{today():%Y-%m-%d}.xlsx", SPREADSHEET_FILTER
+            parent,
+            "Export feedback",
+            str(Path.home() / f"feedback-{today():%Y-%m-%d}.xlsx"),  # not the program's folder
+            SPREADSHEET_FILTER,
         )
         if not chosen:
             return

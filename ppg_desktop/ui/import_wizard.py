@@ -169,7 +169,7 @@ class FilePage(QWizardPage):
     def browse(self) -> None:
         """Pick a file with the system's file dialog."""
         chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Choose the spreadsheet", "", FILE_FILTER
+            self, "Choose the spreadsheet", str(Path.home()), FILE_FILTER
         )
         if chosen:
             self.path.setText(chosen)
