@@ -11,7 +11,6 @@ from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut, QTextCha
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -37,7 +36,7 @@ from ppg_desktop.ui.messages import ask_yes_no
 from ppg_desktop.ui.personal_details_warning import PersonalDetailsWarning
 from ppg_desktop.ui.style import HIGHLIGHT_BG
 from ppg_desktop.ui.theme_chips import ThemeChips
-from ppg_desktop.ui.widgets import error_label, heading, show_error
+from ppg_desktop.ui.widgets import DateField, error_label, heading, show_error
 
 SUGGEST_DELAY_MS = 250
 DRAFT_EVERY_MS = 3000
@@ -85,9 +84,7 @@ class CaptureDialog(QDialog):
             self.practice.addItem(practice.name, practice.id)
         self.practice.setPlaceholderText("Choose the practice…")
         self.practice.setCurrentIndex(self._default_practice_index())
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
+        self.date = DateField(QDate.currentDate())
         self.date.setMaximumDate(QDate.currentDate())
         self.date.setAccessibleName("Date received")
         self.channel = QComboBox()

@@ -8,7 +8,6 @@ import datetime as dt
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +26,7 @@ from ppg_desktop.core.models import (
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
-from ppg_desktop.ui.widgets import FlowLayout
+from ppg_desktop.ui.widgets import DateField, FlowLayout
 
 SEARCH_DELAY_MS = 300
 ANY_DATE = "any"
@@ -65,11 +64,9 @@ class FeedbackFilterBar(QWidget):
                 self.period.addItem(label, key)
         self.period.addItem("Choose dates…", CUSTOM)
         today = QDate.currentDate()
-        self.date_from = QDateEdit(today.addMonths(-1))
-        self.date_to = QDateEdit(today)
+        self.date_from = DateField(today.addMonths(-1))
+        self.date_to = DateField(today)
         for edit, name in ((self.date_from, "From date"), (self.date_to, "To date")):
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
             edit.setAccessibleName(name)
             edit.setEnabled(False)
         self.practice = self._combo("Practice", "All practices")

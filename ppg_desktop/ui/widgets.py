@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtCore import QDate, QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import QDateEdit, QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
 
 from ppg_desktop.ui.style import set_role
 
@@ -91,3 +91,20 @@ def heading(text: str, role: str = "heading") -> QLabel:
     set_role(label, role)
     label.setWordWrap(True)
     return label
+
+
+class DateField(QDateEdit):
+    """A dd/mm/yyyy date box where Tab goes to the next field, as in every other box.
+
+    A plain QDateEdit spends Tab on its day, month and year first, so a volunteer pressing Tab
+    to move on, then an arrow key, silently changes the year. Here the arrow keys Left and Right
+    (or typing the digits) move between day, month and year.
+    """
+
+    def __init__(self, day: QDate | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(day if day is not None else QDate.currentDate(), parent)
+        self.setDisplayFormat("dd/MM/yyyy")
+        self.setCalendarPopup(True)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
