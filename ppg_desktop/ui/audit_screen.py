@@ -83,6 +83,27 @@ def record_text(table_name: str) -> str:
     return RECORD_LABELS.get(table_name, table_name.replace("_", " ").capitalize())
 
 
+SETTING_LABELS = {
+    "ui_font_scale": "Text size",
+    "ui_high_contrast": "High contrast",
+    "ppg_name": "PPG name",
+    "reports.last_choices": "Meeting pack choices",
+    "backup_dir": "Backup folder",
+    "backups_keep": "Backups kept",
+    "join_text": "Poster 'join us' text",
+    "import_mappings": "Saved import mappings",
+    "bundle_last_export_at": "Last export for the chair",
+    "laptop_id": "This computer's name",
+}
+
+
+def item_text(table_name: str, row_key: str) -> str:
+    """The changed item in words: 'Text size' rather than the setting's inner name."""
+    if table_name == "settings":
+        return SETTING_LABELS.get(row_key, row_key.replace("_", " ").replace(".", " "))
+    return row_key
+
+
 def value_text(value: Any) -> str:
     """One recorded value for people: 'blank' rather than 'None' or 'null'."""
     if value is None or value == "":
@@ -191,7 +212,7 @@ class AuditTableModel(QAbstractTableModel):
                 entry.actor,
                 ACTION_LABELS.get(entry.action, entry.action.replace("_", " ")),
                 record_text(entry.table_name) if entry.table_name else "",
-                entry.row_key,
+                item_text(entry.table_name, entry.row_key),
                 details_text(entry.changes),
             )
             return values[index.column()]
