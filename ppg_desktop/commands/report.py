@@ -94,16 +94,7 @@ def run(args: argparse.Namespace) -> int:
     """Build the pack (and workbook), audit it, and say where they are."""
     _check_paths(args)
     db = open_db(args)
-    practices = PracticeStore(db)
-    practice_ids = []
-    for name in args.practice:
-        found = practices.find_by_name(name)
-        if found is None:
-            known = ", ".join(p.name for p in practices.list()) or "none set up yet"
-            raise ValidationError(
-                "--practice", f"There is no practice called '{name}'. Practices: {known}."
-            )
-        practice_ids.append(found.id)
+    practice_ids = [_practice_id(PracticeStore(db), name) for name in args.practice]
     period = Period(args.date_from, args.date_to, "Custom")
     result = build_pack(
         db,
@@ -137,3 +128,25 @@ def run(args: argparse.Namespace) -> int:
         )
     print(f"Wrote the meeting pack ({result.pages} pages) to {' and '.join(written)}")
     return 0
+
+
+def _practice_id(practices: PracticeStore, name: str) -> int:
+    """The practice named exactly (any case), else the one practice whose name contains the
+    words typed ('mill lane' for Mill Lane Surgery); otherwise say which practices there are."""
+    found = practices.find_by_name(name)
+    if found is not None:
+        return found.id
+    everyone = practices.list()
+    wanted = name.casefold().split()
+    close = [p for p in everyone if wanted and all(w in p.name.casefold() for w in wanted)]
+    if len(close) == 1:
+        return close[0].id
+    if close:
+        names = ", ".join(p.name for p in close)
+        raise ValidationError(
+            "--practice", f"'{name}' could be any of: {names}. Give the full name."
+        )
+    known = ", ".join(p.name for p in everyone) or "none set up yet"
+    raise ValidationError(
+        "--practice", f"There is no practice called '{name}'. Practices: {known}."
+    )

@@ -376,3 +376,23 @@ def test_restore_onto_a_folder_refuses_and_leaves_the_folder(
     assert "is a folder" in _one_line_error(capsys)
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert list(tmp_path.glob("ppg.db.damaged-*")) == []
+
+
+def test_report_practice_can_be_given_by_part_of_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "d.db"
+    db = open_database(path)
+    practices = PracticeStore(db, "test")
+    practices.create("Mill Lane Surgery", "A12345")
+    practices.create("Mill Road Health Centre", "B12345")
+    db.close()
+    argv = ["report", "--db", str(path), "--from", "2026-01-01", "--to", "2026-03-31"]
+    out = tmp_path / "pack.pdf"
+    assert main([*argv, "--practice", "mill lane", "--out", str(out)]) == 0
+    assert out.exists()
+    capsys.readouterr()
+    assert main([*argv, "--practice", "mill", "--out", str(tmp_path / "two.pdf")]) == 1
+    err = _one_line_error(capsys)
+    assert "Mill Lane Surgery, Mill Road Health Centre" in err
+    assert not (tmp_path / "two.pdf").exists()
