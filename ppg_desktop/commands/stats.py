@@ -69,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
             lambda v: "" if v is None or v != v else f"{v:.0f}%"
         )
         practices.columns = ["Practice", "Received", "Complaints", "Compliments", "% negative"]
-        print(practices.to_string(index=False))
+        if practices.empty:
+            print("  (no feedback in these months)")
+        else:
+            print(practices.to_string(index=False))
     return 0
 
 

@@ -396,3 +396,15 @@ def test_report_practice_can_be_given_by_part_of_its_name(
     err = _one_line_error(capsys)
     assert "Mill Lane Surgery, Mill Road Health Centre" in err
     assert not (tmp_path / "two.pdf").exists()
+
+
+def test_stats_on_an_empty_database_reads_as_words_not_pandas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "empty.db"
+    open_database(path).close()
+    assert main(["stats", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Empty DataFrame" not in out
+    assert "Index: []" not in out
+    assert out.count("(no ") == 2
