@@ -113,6 +113,10 @@ class EncryptDialog(QDialog):
         self.encrypt_button.clicked.connect(self.encrypt)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.reject)
+        # Enter after typing the passphrase pressed Cancel and the box vanished without a word;
+        # now Enter means Encrypt, which checks everything and says what is missing.
+        self.cancel_button.setAutoDefault(False)
+        self.encrypt_button.setDefault(True)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("&Passphrase", self.passphrase)
@@ -225,6 +229,8 @@ class ChangePassphraseDialog(QDialog):
         self.change_button.clicked.connect(self.change)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
+        cancel.setAutoDefault(False)  # Enter means Change passphrase, not Cancel
+        self.change_button.setDefault(True)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("C&urrent passphrase", self.old)
