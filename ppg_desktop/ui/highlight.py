@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ppg_desktop.ui.style import HIGHLIGHT_BG
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_WORD_START = re.compile(r"\b\w", re.UNICODE)  # finds whole words even from mid-word
+# The role a model gives the whole text of a cell under, so a match far along is still found.
+FULL_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
@@ -39,6 +50,35 @@ def highlighted_html(text: str, query: str) -> str:
     return "".join(out)
 
 
+def fit_snippet(text: str, query: str, width: float, advance: Callable[[str], float]) -> str:
+    """As much of `text` as fits `width`, always including the first match.
+
+    When the match lies beyond the width, the snippet starts a few words before it with "…", so
+    a person sees why the row matched; a cut end gets "…" too. `advance` measures a string.
+    """
+    if advance(text) <= width:
+        return text
+    spans = match_spans(text, query)
+    start, prefix = 0, ""
+    if spans and advance(text[: spans[0][1]] + "…") > width:
+        before = [m.start() for m in _WORD_START.finditer(text, 0, spans[0][0])]
+        start = before[-3] if len(before) >= 3 else spans[0][0]
+        prefix = "…"
+        while start < spans[0][0] and advance(prefix + text[start : spans[0][1]] + "…") > width:
+            later = [m.start() for m in _WORD_START.finditer(text, start + 1, spans[0][0])]
+            start = later[0] if later else spans[0][0]
+    if advance(prefix + text[start:]) <= width:
+        return prefix + text[start:]
+    low, high = start, len(text)  # the longest end that still fits, by halving
+    while low < high:
+        middle = (low + high + 1) // 2
+        if advance(prefix + text[start:middle] + "…") <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return prefix + text[start:low].rstrip() + "…"
+
+
 class SearchHighlightDelegate(QStyledItemDelegate):
     """Paints a cell's text with the current search words highlighted."""
 
@@ -52,7 +92,8 @@ class SearchHighlightDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        full = index.data(FULL_TEXT_ROLE)
+        text = " ".join(str(full).split()) if full else str(index.data() or "")
         if not self.query or not match_spans(text, self.query):
             super().paint(painter, option, index)
             return
@@ -68,9 +109,13 @@ class SearchHighlightDelegate(QStyledItemDelegate):
         document.setDocumentMargin(2)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         colour = opt.palette.highlightedText() if selected else opt.palette.text()
+        bold = QFont(opt.font)
+        bold.setBold(True)  # measured bold: the marked words are drawn bold
+        metrics = QFontMetricsF(bold)
+        shown = fit_snippet(text, self.query, opt.rect.width() - 8, metrics.horizontalAdvance)
         document.setHtml(
             f"<span style='color:{colour.color().name()}'>"
-            f"{highlighted_html(text, self.query)}</span>"
+            f"{highlighted_html(shown, self.query)}</span>"
         )
         rect = opt.rect
         painter.save()

@@ -17,7 +17,7 @@ from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.feedback_screen import FeedbackScreen, plan_columns
-from ppg_desktop.ui.highlight import match_spans
+from ppg_desktop.ui.highlight import FULL_TEXT_ROLE, fit_snippet, match_spans
 from ppg_desktop.ui.models.feedback_table import STATUS_COLUMN, TEXT_COLUMN
 from ppg_desktop.ui.operations import wait_for_jobs
 
@@ -373,3 +373,36 @@ def test_last_month_is_the_whole_previous_calendar_month(
     assert flt.date_to is not None
     assert flt.date_from == flt.date_to.replace(day=1)
     assert not filters.period_note.isVisible()  # the label says it all
+
+
+def test_a_match_beyond_the_cell_width_is_brought_into_view() -> None:
+    text = (
+        "Dear PPG members, the lady on reception told me the phone lines open at 8 "
+        "but nobody answers until half past"
+    )
+    assert fit_snippet(text, "phone", 200, len) == text  # fits: shown whole
+    assert fit_snippet(text, "phone", 30, len) == "…told me the phone lines open…"
+    assert fit_snippet(text, "phone", 8, len) == "…phone…"
+    assert fit_snippet(text, "nothing", 30, len) == "Dear PPG members, the lady on…"
+
+
+def test_snippets_start_on_a_whole_word_and_a_late_match_is_found(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    text = "I complained twice. Tried to phone her"
+    assert fit_snippet(text, "phone", 20, len) == "…Tried to phone her"  # no "…omplained"
+    assert fit_snippet(text, "phone", 14, len) == "…to phone her"
+    long_text = "Waited. " * 40 + "Then the phone rang."
+    FeedbackStore(ctx.db).create(
+        practice_id=PracticeStore(ctx.db).list()[0].id,
+        kind="concern",
+        text=long_text,
+        channel="phone",
+        received_on=TODAY,
+    )
+    screen.filters.search.setText("phone")
+    qtbot.waitUntil(lambda: screen.count_label.text().startswith("2 items"), timeout=5000)
+    row = screen.model.row_of(max(screen.model.ids))
+    index = screen.model.index(row, TEXT_COLUMN)
+    assert "phone" not in str(index.data())  # the cell's own text is cut short...
+    assert index.data(FULL_TEXT_ROLE) == long_text  # ...but the highlight gets the whole

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.models import KIND_LABELS, SENTIMENT_LABELS, STATUS_LABELS, Feedback
+from ppg_desktop.ui.highlight import FULL_TEXT_ROLE
 
 PAGE_SIZE = 200
 PAGES_KEPT = 40
@@ -115,12 +116,15 @@ class FeedbackTableModel(QAbstractTableModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.AccessibleTextRole,
+            FULL_TEXT_ROLE,
         ):
             return None
         item = self.item(index.row())
         if item is None:
             return "…"
         column = index.column()
+        if role == FULL_TEXT_ROLE:  # the search highlight finds matches past the snippet
+            return item.text if column == TEXT_COLUMN else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.full_text(item, column)
         return self.cell_text(item, column)
