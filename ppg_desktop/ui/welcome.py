@@ -55,10 +55,13 @@ class WelcomeDialog(QDialog):
         intro.setWordWrap(True)
         self.ppg_name = QLineEdit()
         self.ppg_name.setAccessibleName("PPG name")
-        self.ppg_name.setPlaceholderText("e.g. Riverside Patient Participation Group")
+        self.ppg_name.setPlaceholderText("For example: Riverside Patient Participation Group")
         self.practices = QPlainTextEdit()
         self.practices.setAccessibleName("Practices, one per line")
-        self.practices.setPlaceholderText("Riverside Surgery\nHigh Street Medical Centre")
+        # "For example" so the grey sample is not mistaken for practices already filled in.
+        self.practices.setPlaceholderText(
+            "For example:\nRiverside Surgery\nHigh Street Medical Centre"
+        )
         self.practices.setTabChangesFocus(True)
         self.practices.setMinimumHeight(90)
         self.practice_error = error_label("Practices")
@@ -92,7 +95,8 @@ class WelcomeDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.demo_note)
-        self.resize(620, 460)
+        char = self.fontMetrics().averageCharWidth()  # room for the words at any text size
+        self.resize(max(620, 64 * char), max(460, self.sizeHint().height()))
 
     def start(self) -> bool:
         """Store the PPG's name and practices; True (and close) when done."""

@@ -125,6 +125,30 @@ def test_welcome_sets_up_the_ppg(db: sqlite_utils.Database, db_path: Path, qtbot
     assert not needs_welcome(db)
 
 
+def test_welcome_examples_say_they_are_examples_and_it_grows_with_the_text(
+    db: sqlite_utils.Database, db_path: Path, qtbot: QtBot
+) -> None:
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    ctx = AppContext(db, db_path)
+    small = WelcomeDialog(ctx)
+    qtbot.addWidget(small)
+    assert small.practices.placeholderText().startswith("For example:")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = QFont(app.font())
+    large_font = QFont(original)
+    large_font.setPointSizeF(original.pointSizeF() * 2)
+    app.setFont(large_font)
+    try:
+        large = WelcomeDialog(ctx)
+        qtbot.addWidget(large)
+        assert large.width() > small.width()  # not squeezed into the 100% size
+    finally:
+        app.setFont(original)
+
+
 def test_practice_names_one_per_line() -> None:
     assert practice_names(" A \n\nB\na\n") == ["A", "B"]
 
