@@ -68,12 +68,12 @@ def describe_change(current: float | None, previous: float | None, unit: str) ->
     if unit == "percent":
         # compare the rounded figures people read, so the words and the numbers always agree
         now, before = round(current), round(previous)
-        delta = now - before
-        if delta == 0:
+        points = now - before
+        if points == 0:
             return f"about the same (was {before}%)"
-        word = "up" if delta > 0 else "down"
-        points = "point" if abs(delta) == 1 else "points"
-        return f"{word} {abs(delta)} {points} (from {before}% to {now}%)"
+        word = "up" if points > 0 else "down"
+        unit_word = "point" if abs(points) == 1 else "points"
+        return f"{word} {abs(points)} {unit_word} (from {before}% to {now}%)"
     delta = current - previous
     if delta == 0:
         return f"no change (was {previous:,.0f})"
