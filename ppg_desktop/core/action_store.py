@@ -20,6 +20,7 @@ from ppg_desktop.core.models import (
     parse_date,
 )
 from ppg_desktop.core.store_base import Store
+from ppg_desktop.core.wording import counted
 
 MAX_TITLE = 200
 MAX_TEXT = 10_000
@@ -392,7 +393,8 @@ class ActionStore(Store):
                 title=title,
                 theme_ids=theme_ids,
                 feedback_ids=wanted,
-                note=values.pop("note", "") or f"Raised from {len(wanted)} feedback item(s)",
+                note=values.pop("note", "")
+                or f"Raised from {counted(len(wanted), 'feedback item')}",
                 **values,
             )
             cursor = self.db.execute(

@@ -28,6 +28,7 @@ from ppg_desktop.core.clock import now_iso
 from ppg_desktop.core.errors import PPGError
 from ppg_desktop.core.settings_store import SettingsStore
 from ppg_desktop.core.store_base import Store
+from ppg_desktop.core.wording import counted
 
 BUNDLE_FORMAT = "ppg-desk-bundle"
 BUNDLE_VERSION = 1
@@ -109,10 +110,14 @@ class MergeReport:
             if t is None:
                 continue
             conflict = (
-                f" ({t.conflicts} conflicting edit(s) kept in the audit log)" if t.conflicts else ""
+                f" ({counted(t.conflicts, 'conflicting edit')}: the older version is kept in the"
+                " audit log)"
+                if t.conflicts
+                else ""
             )
             lines.append(
-                f"{label}: {t.added} added, {t.updated} updated, {t.skipped} skipped{conflict}"
+                f"{label}: {t.added:,} new, {t.updated:,} updated, {t.skipped:,} already here"
+                f" and unchanged{conflict}"
             )
         return "\n".join(lines)
 

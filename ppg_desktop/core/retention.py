@@ -33,6 +33,7 @@ from ppg_desktop.core.feedback_store import FeedbackStore, fts_query
 from ppg_desktop.core.models import Contact, Feedback
 from ppg_desktop.core.redaction import PLACEHOLDERS, redact
 from ppg_desktop.core.settings_store import SettingsStore
+from ppg_desktop.core.wording import counted
 
 RETENTION_SETTING = "retention"
 CLOSED_STATUSES = ("answered", "closed")
@@ -120,8 +121,10 @@ class PurgePlan:
         if self.empty:
             return "Nothing is due to be removed."
         return (
-            f"{len(self.feedback_ids)} feedback item(s) and {len(self.contact_ids)} set(s) "
-            "of contact details are due to be removed."
+            f"{counted(len(self.feedback_ids), 'feedback item')} and "
+            f"{counted(len(self.contact_ids), 'set', 'sets')} of contact details "
+            f"{'is' if len(self.feedback_ids) + len(self.contact_ids) == 1 else 'are'} "
+            "due to be removed."
         )
 
 

@@ -1,12 +1,5 @@
-"""Counts in plain words: '1 action', '3 actions', never '3 action(s)'."""
+"""Counts in plain words for the screens (the same rule as the core's messages)."""
 
-from __future__ import annotations
+from ppg_desktop.core.wording import counted
 
-
-def counted(number: int, singular: str, plural: str | None = None) -> str:
-    """'1 set of contact details' / '2 sets of contact details', with thousands separators.
-
-    Volunteers read '(s)' as a form to fill in, not a sentence; this picks the right word.
-    """
-    word = singular if number == 1 else (plural or singular + "s")
-    return f"{number:,} {word}"
+__all__ = ["counted"]

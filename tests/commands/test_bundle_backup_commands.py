@@ -31,9 +31,9 @@ def test_bundle_export_and_merge(
     chair_path = tmp_path / "chair.db"
     open_database(chair_path).close()
     assert main(["bundle", "merge", "--db", str(chair_path), str(out)]) == 0
-    assert "Feedback: 1 added, 0 updated, 0 skipped" in capsys.readouterr().out
+    assert "Feedback: 1 new, 0 updated, 0 already here and unchanged" in capsys.readouterr().out
     assert main(["bundle", "merge", "--db", str(chair_path), str(out)]) == 0
-    assert "Feedback: 0 added, 0 updated, 1 skipped" in capsys.readouterr().out
+    assert "Feedback: 0 new, 0 updated, 1 already here and unchanged" in capsys.readouterr().out
     assert main(["bundle", "export", "--db", str(db_path), "--out", str(out)]) == 1
     assert "already exists" in capsys.readouterr().err
 

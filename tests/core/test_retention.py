@@ -127,7 +127,7 @@ def test_preview_lists_what_is_due_and_changes_nothing(db: sqlite_utils.Database
     assert len(plan.lines) == 6
     assert any("deleted on 01/04/2026, more than 30 days ago" in line for line in plan.lines)
     assert any("closed since 01/06/2019" in line for line in plan.lines)
-    assert "2 feedback item(s) and 4 set(s)" in plan.summary()
+    assert "2 feedback items and 4 sets of contact details are due" in plan.summary()
     # lines never show the person's details
     assert "Bloggs" not in " ".join(plan.lines) and "07700" not in " ".join(plan.lines)
 

@@ -77,7 +77,7 @@ def test_preview_lists_the_items_before_anything_is_removed(
     lines = dialog.lines.stringList()
     assert len(lines) == 1
     assert f"Feedback {old_records['old']}" in lines[0] and "deleted on" in lines[0]
-    assert "1 feedback item(s)" in dialog.summary.text()
+    assert "1 feedback item and" in dialog.summary.text()
     assert dialog.remove_button.isEnabled()
     assert "Remove these 1 records" in dialog.remove_button.text()
     assert _ids(ctx.db) == {old_records["old"], old_records["recent"], old_records["current"]}
@@ -137,7 +137,7 @@ def test_contact_details_of_a_long_closed_matter_are_listed_with_a_reason(
     listed = [line for line in lines if line.startswith(f"Contact details {contact.id} ")]
     assert len(listed) == 1 and "closed since" in listed[0]
     assert not any(f"Contact details {old_records['contact']} " in line for line in lines)
-    assert "1 set(s) of contact details" in dialog.summary.text()
+    assert "1 set of contact details" in dialog.summary.text()
 
 
 def test_nothing_due_means_no_button_to_press(ctx: AppContext, qtbot: QtBot) -> None:
