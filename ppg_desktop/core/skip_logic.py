@@ -119,14 +119,20 @@ def check_condition(
 
 
 def describe_condition(condition: Mapping[str, Any] | None, questions: Sequence[Question]) -> str:
-    """The condition in words for the designer: 'Only if Q1 is Poor or Very poor'."""
+    """The condition in words for the designer: 'Only if the answer to Q1 is “Poor” or
+    “Very poor”'."""
     if not condition:
         return ""
     target = find_target(condition, questions)
     name = f"Q{target.position}" if target else "a removed question"
     if "in" in condition:
-        return f"Only if {name} is " + " or ".join(condition["in"])
-    return f"Only if {name} is not " + " or ".join(condition["not_in"])
+        return f"Only if the answer to {name} is " + _answers(condition["in"])
+    return f"Only if the answer to {name} is not " + _answers(condition["not_in"])
+
+
+def _answers(values: Sequence[str]) -> str:
+    """Answers quoted so they read as answers: '“Poor” or “Very poor”'."""
+    return " or ".join(f"“{value}”" for value in values)
 
 
 def visible_for_collected(
