@@ -3,7 +3,7 @@ themes, then Save. Changes are held until Save so one click never edits by accid
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,6 +52,22 @@ STATE_HINTS = {
 }
 
 
+class _CommentBox(QTextEdit):
+    """A comment box that asks only for its minimum height (Qt's own wish, ~190px, would make
+    the panel taller than a laptop screen and push the theme buttons out of sight); the layout
+    still gives it any spare room."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
+class _ThemeList(QListWidget):
+    """The themes list, asking only for its minimum height like _CommentBox."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 class FeedbackDetail(QWidget):
     """Shows one item; `saved` is emitted with its id after a successful Save."""
 
@@ -79,12 +95,12 @@ class FeedbackDetail(QWidget):
         self.status.setAccessibleName("Status")
         for key, label in STATUS_LABELS.items():
             self.status.addItem(label, key)
-        self.text = QTextEdit()
+        self.text = _CommentBox()
         self.text.setAcceptRichText(False)
         self.text.setTabChangesFocus(True)
         self.text.setAccessibleName("Comment")
         self.text_error = error_label("Comment")
-        self.themes = QListWidget()
+        self.themes = _ThemeList()
         self.themes.setAccessibleName("Themes on this item")
         self.themes.setWordWrap(True)  # "(suggested — not yet checked)" is read, not cut off
         self.themes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -165,7 +181,10 @@ class FeedbackDetail(QWidget):
         self.add_theme.setCompleter(completer)
 
     def _size_to_text(self) -> None:
-        """Room for about five lines of comment and three themes, whatever the text size."""
+        """Room for about five lines of comment and three themes, whatever the text size.
+
+        They ask for no more than that (see _AskForMinimum); any spare height goes to them.
+        """
         line = self.fontMetrics().lineSpacing()
         self.text.setMinimumHeight(5 * line + 12)
         self.themes.setMinimumHeight(3 * line + 12)

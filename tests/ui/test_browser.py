@@ -406,3 +406,21 @@ def test_snippets_start_on_a_whole_word_and_a_late_match_is_found(
     index = screen.model.index(row, TEXT_COLUMN)
     assert "phone" not in str(index.data())  # the cell's own text is cut short...
     assert index.data(FULL_TEXT_ROLE) == long_text  # ...but the highlight gets the whole
+
+
+def test_the_theme_buttons_are_in_view_without_scrolling_the_detail_panel(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    screen.resize(1150, 640)  # the Feedback screen on a 1366x768 laptop
+    item_id = screen.detail.item.id if screen.detail.item else 0
+    ThemeStore(ctx.db).set_link(item_id, ThemeStore(ctx.db).list()[0].id, state="suggested")
+    screen.detail.show_item(item_id)
+    scroll = screen.detail.findChild(QScrollArea)
+    assert scroll is not None
+    qtbot.waitUntil(lambda: scroll.viewport().height() > 300, timeout=3000)
+    button = screen.detail.reject_button
+    bottom = button.mapTo(scroll.viewport(), button.rect().bottomLeft()).y()
+    assert bottom <= scroll.viewport().height()
+    assert not scroll.verticalScrollBar().isVisible()
