@@ -101,6 +101,9 @@ QGroupBox { border: 1px solid #ffffff; margin-top: 1.5em; padding-top: 0.3em; }
 QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; }
 QCheckBox::indicator { border: 2px solid #ffffff; background: #000000; }
 QCheckBox::indicator:checked { background: #ffff00; border: 2px solid #ffff00; }
+QPushButton { border: 2px solid #ffffff; border-radius: 4px; }
+QPushButton:disabled { border: 1px dashed #a0a0a0; }
+QPushButton::menu-indicator { subcontrol-position: right center; right: 4px; }
 """
         if high
         else ""
