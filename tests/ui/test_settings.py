@@ -145,3 +145,10 @@ def test_tick_boxes_grow_with_the_text_size() -> None:
 
     assert "width: 16px; height: 16px" in style_sheet(100, False)
     assert "width: 24px; height: 24px" in style_sheet(150, True)
+
+
+def test_high_contrast_buttons_have_a_visible_edge() -> None:
+    from ppg_desktop.ui.style import style_sheet
+
+    assert "QPushButton { border: 2px solid #ffffff" in style_sheet(100, True)
+    assert "QPushButton { border:" not in style_sheet(100, False)
