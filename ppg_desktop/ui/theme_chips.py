@@ -27,6 +27,12 @@ from ppg_desktop.ui.widgets import FlowLayout
 
 NEXT_STATE = {"suggested": "accepted", "accepted": "rejected", "rejected": "suggested"}
 MAX_KEYED = 9
+# The hint stays in view once chips appear: that is when a person needs to know what to do.
+EMPTY_HINT = (
+    "Themes appear here as you type. Click one (or press Alt+its number) "
+    "to accept it; click again to reject it."
+)
+CHIPS_HINT = "Click a theme, or press Alt+its number: once to accept ✓, again to reject ✗."
 
 
 def chip_text(number: int, choice: ThemeChoice) -> str:
@@ -52,10 +58,7 @@ class ThemeChips(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.hint = QLabel(
-            "Themes appear here as you type. Click one (or press Alt+its number) "
-            "to accept it; click again to reject it."
-        )
+        self.hint = QLabel(EMPTY_HINT)
         self.hint.setWordWrap(True)
         self.hint.setProperty("role", "muted")
         layout.addWidget(self.hint)
@@ -184,6 +187,6 @@ class ThemeChips(QWidget):
             button.clicked.connect(lambda _=False, i=index: self.cycle(i))
             self._flow.addWidget(button)
             self._buttons.append(button)
-        self.hint.setVisible(not self.choices)
+        self.hint.setText(CHIPS_HINT if self.choices else EMPTY_HINT)
         self._chip_area.updateGeometry()
         self.changed.emit()

@@ -87,8 +87,11 @@ def test_save_and_add_another_keeps_practice_and_clears_the_comment(
 def test_accept_one_suggestion_by_key_and_reject_another_by_click(
     form: CaptureDialog, ctx: AppContext, qtbot: QtBot
 ) -> None:
+    assert "as you type" in form.chips.hint.text()
     _type_comment(qtbot, form, COMMENT)
     assert len(form.chips.choices) >= 2, [c.slug for c in form.chips.choices]
+    # With chips on show, the hint says how to accept and reject them (it used to vanish).
+    assert form.chips.hint.isVisibleTo(form) and "again to reject" in form.chips.hint.text()
     first, second = form.chips.choices[0].slug, form.chips.choices[1].slug
     assert form.text.extraSelections(), "the evidence should be highlighted"
 
