@@ -9,6 +9,7 @@ from ppg_desktop.core.action_store import ActionStore
 from ppg_desktop.core.clock import today, uk_date
 from ppg_desktop.core.migrations import ACTION_STATUSES
 from ppg_desktop.core.models import ACTION_STATUS_LABELS
+from ppg_desktop.core.wording import counted
 
 NAME = "actions"
 HELP = "List actions raised with the practice, with status, owner and due date."
@@ -49,5 +50,5 @@ def run(args: argparse.Namespace) -> int:
             f"{action.id:>5}  {flag}{ACTION_STATUS_LABELS[action.status]}{due}: "
             f"{action.title}{owner}"
         )
-    print(f"{len(actions)} action(s).")
+    print(f"{counted(len(actions), 'action')}.")
     return 0

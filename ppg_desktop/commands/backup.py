@@ -9,6 +9,7 @@ from pathlib import Path
 from ppg_desktop.commands._common import add_db_argument, db_path, open_db, passphrase_for
 from ppg_desktop.core.backup import backup_dir, backup_now, list_backups, verify_backup
 from ppg_desktop.core.errors import ValidationError
+from ppg_desktop.core.wording import counted
 
 NAME = "backup"
 HELP = "Back up the database now (SQLite online backup), list backups, or check a backup."
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             backups = list_backups(folder)
             for info in backups:
                 print(f"{info.label}  {info.path}")
-            print(f"{len(backups)} backup(s) in {folder}.")
+            print(f"{counted(len(backups), 'backup')} in {folder}.")
             return 0
         info = backup_now(
             db, passphrase=passphrase_for(db_path(args)), to_dir=folder, reason="manual"

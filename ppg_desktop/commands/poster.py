@@ -12,6 +12,7 @@ from ppg_desktop.commands._common import (
     written_atomically,
 )
 from ppg_desktop.core.poster import make_poster
+from ppg_desktop.core.wording import counted
 
 NAME = "poster"
 HELP = 'Make the one-page A4 "You said, we did" poster (PDF) from done actions.'
@@ -57,7 +58,11 @@ def run(args: argparse.Namespace) -> int:
             result = make_poster(db, partial, args.actions)
     finally:
         db.close()
-    print(f"Poster written to {out} with {len(result.shown)} action(s) at {result.body_size} pt.")
+    print(
+        f"Poster written to {out} with {counted(len(result.shown), 'action')} at {result.body_size} pt."
+    )
     if result.left_out:
-        print(f"Left off for want of space: action(s) {', '.join(map(str, result.left_out))}.")
+        print(
+            f"Left off for want of space: {'action' if len(result.left_out) == 1 else 'actions'} {', '.join(map(str, result.left_out))}."
+        )
     return 0

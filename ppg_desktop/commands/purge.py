@@ -8,6 +8,7 @@ import sys
 
 from ppg_desktop.commands._common import add_db_argument, open_db
 from ppg_desktop.core.retention import purge, purge_preview
+from ppg_desktop.core.wording import counted
 
 NAME = "purge"
 HELP = (
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     actor = args.actor or f"{getpass.getuser()} (command line)"
     result = purge(db, plan, actor)
     print(
-        f"Removed {result.feedback_removed} feedback item(s) and {result.contacts_removed} "
-        "set(s) of contact details."
+        f"Removed {counted(result.feedback_removed, 'feedback item')} and "
+        f"{counted(result.contacts_removed, 'set')} of contact details."
     )
     return 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ppg_desktop.commands._common import add_db_argument, check_output_file, open_db
 from ppg_desktop.core.retention import erase_subject, export_subject_access, subject_access_search
+from ppg_desktop.core.wording import counted
 
 NAME = "subject-access"
 HELP = (
@@ -60,8 +61,9 @@ def run(args: argparse.Namespace) -> int:
     actor = args.actor or f"{getpass.getuser()} (command line)"
     result = subject_access_search(db, args.name, args.phone, args.email, actor=actor)
     print(
-        f"Found {len(result.contacts)} set(s) of contact details, {len(result.feedback)} "
-        f"linked feedback item(s) and {len(result.mentions)} item(s) mentioning them."
+        f"Found {counted(len(result.contacts), 'set')} of contact details, "
+        f"{counted(len(result.feedback), 'linked feedback item')} and "
+        f"{counted(len(result.mentions), 'item')} mentioning them."
     )
     for contact in result.contacts:
         print(
@@ -87,8 +89,8 @@ def run(args: argparse.Namespace) -> int:
                 return 1
         counts = erase_subject(db, result, actor, delete_feedback=args.delete_feedback)
         print(
-            f"Erased: {counts['contacts_removed']} contact(s) removed, "
-            f"{counts['feedback_redacted']} feedback item(s) redacted, "
-            f"{counts['feedback_deleted']} deleted."
+            f"Erased: {counted(counts['contacts_removed'], 'set')} of contact details removed, "
+            f"{counted(counts['feedback_redacted'], 'feedback item')} redacted, "
+            f"{counts['feedback_deleted']:,} deleted."
         )
     return 0

@@ -11,6 +11,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ppg_desktop.core.wording import counted
 from ppg_desktop.ui import messages
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.operations import wait_for_jobs
@@ -119,7 +120,7 @@ def run_self_test(ctx: AppContext) -> int:
     problems = check_screens(ctx)
     problems += check_kiosk(ctx)
     if problems:
-        print(f"self-test failed: {len(problems)} screen(s) had problems", file=sys.stderr)
+        print(f"self-test failed: {counted(len(problems), 'screen')} had problems", file=sys.stderr)
         return 1
     print("self-test passed")
     return 0

@@ -51,7 +51,7 @@ def test_backup_list_verify_restore(
     assert "Backed up to" in capsys.readouterr().out
     (backup,) = folder.iterdir()
     assert main(["backup", "--db", str(db_path), "--to", str(folder), "--list"]) == 0
-    assert "1 backup(s)" in capsys.readouterr().out
+    assert "1 backup in" in capsys.readouterr().out
     assert main(["backup", "--verify", str(backup)]) == 0
     PracticeStore(db).create("Hillview Medical Centre")
     db.close()

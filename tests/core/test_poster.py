@@ -166,7 +166,7 @@ def test_poster_command_writes_pdf_and_reports(
     assert main(["poster", "--db", str(db_path), "--out", str(out), "--action", str(chosen)]) == 0
     pages, text = _text(out)
     assert pages == 1 and "Chosen for the poster" in text and "Another" not in text
-    assert "with 1 action(s)" in capsys.readouterr().out
+    assert "with 1 action at" in capsys.readouterr().out
     assert main(["poster", "--db", str(db_path), "--out", str(out), "--action", "999"]) == 1
     assert "cannot be found" in capsys.readouterr().err
 

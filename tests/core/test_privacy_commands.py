@@ -80,7 +80,7 @@ def test_purge_lists_then_needs_yes(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr()
     assert f"Feedback {old}" in out.out and "add --yes" in out.err
     assert main(["purge", "--db", str(path), "--yes", "--as", "Pat Chair"]) == 0
-    assert "Removed 1 feedback item(s)" in capsys.readouterr().out
+    assert "Removed 1 feedback item and" in capsys.readouterr().out
     db = open_database(path)
     assert FeedbackStore(db).get(kept)
     assert db.execute("SELECT count(*) FROM feedback").fetchone()[0] == 1
@@ -118,7 +118,7 @@ def test_subject_access_export_and_erase(
     assert (
         main(["subject-access", "--db", str(path), "--name", "Jo Bloggs", "--erase", "--yes"]) == 0
     )
-    assert "1 contact(s) removed, 1 feedback item(s) redacted" in capsys.readouterr().out
+    assert "1 set of contact details removed, 1 feedback item redacted" in capsys.readouterr().out
     db = open_database(path)
     assert FeedbackStore(db).get(kept).text == "[NAME] waited an hour"
     assert ContactStore(db).count() == 0
