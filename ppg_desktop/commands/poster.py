@@ -47,13 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the poster and say what is on it (and what did not fit)."""
     out: Path = args.out
-    if out.is_dir():
-        check_output_file(out)  # a folder named 'posters' must not become 'posters.pdf'
+    check_output_file(out)  # like every command: no folder named 'posters' becoming a file
     if out.suffix.lower() != ".pdf":
         out = out.with_suffix(".pdf")
     db = open_db(args)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)  # the poster has always made its folder
         with written_atomically(out) as partial:
             result = make_poster(db, partial, args.actions)
     finally:

@@ -163,6 +163,9 @@ def test_poster_command_writes_pdf_and_reports(
     _done(db, "Another", "Also done.")
     db.close()
     out = tmp_path / "out" / "poster.pdf"
+    assert main(["poster", "--db", str(db_path), "--out", str(out), "--action", str(chosen)]) == 1
+    assert "does not exist" in capsys.readouterr().err  # no folder is made behind your back
+    out.parent.mkdir()
     assert main(["poster", "--db", str(db_path), "--out", str(out), "--action", str(chosen)]) == 0
     pages, text = _text(out)
     assert pages == 1 and "Chosen for the poster" in text and "Another" not in text
