@@ -1,5 +1,7 @@
 """How long importing 50,000 spreadsheet rows takes (target: under 10 seconds), beside the bare
-`sqlite-utils insert --csv` of the same file for reference. Run by hand:
+`sqlite-utils insert --csv` of the same file for reference, and what reading one comment costs
+(sentiment, theme suggestions). The machine's load average is printed too: on a shared laptop
+every figure grows with it, the sqlite-utils one included. Run by hand:
 
     .venv/bin/python bench/import_bench.py [ROWS]
 """
@@ -7,6 +9,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 import shutil
 import subprocess
@@ -18,6 +21,8 @@ from pathlib import Path
 from ppg_desktop.core.db import open_database
 from ppg_desktop.core.importing import ImportOptions, plan_import, run_import
 from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.sentiment import classify_sentiment
+from ppg_desktop.core.tagging import load_taxonomy
 
 PRACTICES = ["Riverside Surgery", "Hillview Medical Centre", "Castle Street Practice"]
 PHRASES = [
@@ -46,9 +51,29 @@ def write_sample(path: Path, rows: int) -> None:
             )
 
 
+def per_comment_costs(db_path: Path, count: int = 3000) -> str:
+    """Milliseconds of CPU per comment for sentiment and for theme suggestions, in-process."""
+    rng = random.Random(3)
+    texts = [f"{rng.choice(PHRASES)}. {rng.choice(PHRASES)} (note {n})" for n in range(count)]
+    db = open_database(db_path)
+    taxonomy = load_taxonomy(db)
+    db.close()
+    classify_sentiment(texts[0])
+    started = time.process_time()
+    for text in texts:
+        classify_sentiment(text)
+    sentiment = (time.process_time() - started) / count * 1000
+    started = time.process_time()
+    for text in texts:
+        taxonomy.suggest(text)
+    tagging = (time.process_time() - started) / count * 1000
+    return f"per comment: sentiment {sentiment:.3f} ms, theme suggestions {tagging:.3f} ms (CPU)"
+
+
 def main() -> int:
-    """Print the import time and the bare sqlite-utils time."""
+    """Print the import time, the bare sqlite-utils time and the per-comment costs."""
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    print(f"Load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "sample.csv"
         write_sample(source, rows)
@@ -73,6 +98,7 @@ def main() -> int:
             f"added {again.added}, skipped {again.skipped_existing:,}"
         )
         db.close()
+        print(per_comment_costs(Path(folder) / "bench.db"))
         tool = shutil.which("sqlite-utils") or str(Path(sys.executable).with_name("sqlite-utils"))
         started = time.perf_counter()
         subprocess.run(

@@ -16,7 +16,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -138,8 +138,9 @@ def _read_in_workers(
 
     Starting a worker takes a second or more (a fresh interpreter importing the app), so this
     process does not wait for them: it reads batches from the back of the queue while the
-    workers, once up, take them from the front, a couple at a time. A slow machine, or one
-    whose cores are busy with something else, loses nothing but the workers' start-up.
+    workers, once up, take them from the front, a couple at a time; at the end it reads itself
+    whatever a worker has not finished. A slow machine, or one whose cores are busy with
+    something else, loses little more than the workers' start-up.
     """
     # "spawn" everywhere: forking a process that runs Qt threads is not safe
     context = multiprocessing.get_context("spawn")
@@ -171,13 +172,17 @@ def _read_in_workers(
                 batch = queue.pop()
                 record(batch, _read_batch(batch))
                 continue
-            # nothing left to take: read here what the workers have not started yet
-            waiting = [future for future in pending if future.cancel()]
-            for future in waiting:
-                batch = pending.pop(future)
-                record(batch, _read_batch(batch))
-            if pending:
-                wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            # nothing left to hand out: rather than wait for a worker slowed down by a busy
+            # machine, read here what the workers have not finished (at most a few batches)
+            for future, batch in list(pending.items()):
+                del pending[future]
+                if cancelled and cancelled():
+                    raise AnalysisCancelled()
+                if future.done():
+                    record(batch, future.result())
+                else:
+                    future.cancel()
+                    record(batch, _read_batch(batch))
     finally:
         _start_worker(None, {})
         # workers still starting up are not waited for; they stop as soon as they are up

@@ -72,6 +72,15 @@ class Taxonomy:
         self.themes = list(themes)
         self.matcher = Matcher(self.themes)
         self._with_patterns = [i for i, theme in enumerate(self.themes) if theme.patterns]
+        self.source_rows: list[dict[str, Any]] | None = None  # set by _compile_rows
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the theme rows it was compiled from (tens of KB, not the megabytes of its
+        indexes), so handing it to an import's worker process is quick; the worker compiles
+        the same rows into the same taxonomy."""
+        if self.source_rows is None:
+            return (Taxonomy, (self.themes,))
+        return (_compile_rows, (self.source_rows,))
 
     @property
     def slugs(self) -> list[str]:
@@ -180,7 +189,9 @@ def _compile_rows(rows: Sequence[dict[str, Any]]) -> Taxonomy:
         )
         for row in rows
     ]
-    return Taxonomy(themes)
+    taxonomy = Taxonomy(themes)
+    taxonomy.source_rows = [dict(row) for row in rows]
+    return taxonomy
 
 
 @cache

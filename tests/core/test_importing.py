@@ -567,3 +567,17 @@ def test_big_imports_index_new_rows_for_search_in_one_pass(
         )
     assert _search_trigger(db) == trigger
     assert FeedbackStore(db).count() == 31
+
+
+def test_taxonomy_goes_to_worker_processes_as_its_theme_rows(db: sqlite_utils.Database) -> None:
+    import pickle
+
+    taxonomy = load_taxonomy(db)
+    sent = pickle.dumps(taxonomy)
+    assert len(sent) < 64_000  # fits a pipe's buffer: a worker that dies cannot block the app
+    received = pickle.loads(sent)
+    text = "On hold for 50 minutes again; the receptionist was rude but the nurse was lovely"
+    assert [(m.slug, m.score, m.evidence, m.theme_id) for m in received.suggest(text)] == [
+        (m.slug, m.score, m.evidence, m.theme_id) for m in taxonomy.suggest(text)
+    ]
+    assert received.suggest(text)
