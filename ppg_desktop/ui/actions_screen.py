@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QUrl
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from ppg_desktop.core.action_store import ActionStore
 from ppg_desktop.core.poster import PosterResult, make_poster, poster_date
 from ppg_desktop.ui.action_detail import ActionDetail
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.master_detail import keep_or_drop_edits, select_row
 from ppg_desktop.ui.messages import ask_yes_no, show_problem
 from ppg_desktop.ui.models.actions_table import (
     DUE_COLUMN,
@@ -198,11 +199,7 @@ class ActionsScreen(QWidget):
         row = self.model.row_of(action_id)
         if row < 0:
             return False
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        select_row(self.table, row)
         return True
 
     def selected_ids(self) -> list[int]:
@@ -221,17 +218,7 @@ class ActionsScreen(QWidget):
 
     def _keep_or_drop_edits(self) -> bool:
         """Before the form shows something else: offer to save edits. False if saving failed."""
-        if not self.detail.has_unsaved_changes():
-            return True
-        if ask_yes_no(
-            self,
-            "Save your changes?",
-            "You changed the action you were editing. Save the changes?",
-            yes="Save them",
-            no="Throw them away",
-        ):
-            return self.detail.save()
-        return True
+        return keep_or_drop_edits(self, self.detail, "action", ask_yes_no)
 
     def _on_data_changed(self, topic: str) -> None:
         if topic in ("actions", "feedback", "themes") and not self.detail.has_unsaved_changes():

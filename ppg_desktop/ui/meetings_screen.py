@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     Qt,
@@ -41,6 +40,7 @@ from ppg_desktop.core.errors import NotFoundError, ValidationError
 from ppg_desktop.core.meeting_store import MeetingStore, seed_agenda, since_last_meeting_period
 from ppg_desktop.core.models import Meeting
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.master_detail import keep_or_drop_edits, select_row
 from ppg_desktop.ui.messages import ask_yes_no
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
@@ -429,11 +429,7 @@ class MeetingsScreen(QWidget):
         row = self.model.row_of(meeting_id)
         if row < 0:
             return False
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        select_row(self.table, row)
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -448,17 +444,7 @@ class MeetingsScreen(QWidget):
 
     def _keep_or_drop_edits(self) -> bool:
         """Offer to save edits before the form shows something else. False if saving failed."""
-        if not self.form.has_unsaved_changes():
-            return True
-        if ask_yes_no(
-            self,
-            "Save your changes?",
-            "You changed the meeting you were editing. Save the changes?",
-            yes="Save them",
-            no="Throw them away",
-        ):
-            return self.form.save()
-        return True
+        return keep_or_drop_edits(self, self.form, "meeting", ask_yes_no)
 
     def _after_save(self, meeting_id: int) -> None:
         self._showing_id = meeting_id

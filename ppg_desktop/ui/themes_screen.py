@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,7 @@ from ppg_desktop.core.models import Theme
 from ppg_desktop.core.retag import RetagResult, retag_all
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.master_detail import keep_or_drop_edits, select_row
 from ppg_desktop.ui.messages import ask_yes_no, show_problem
 from ppg_desktop.ui.models.themes_table import (
     COUNT_COLUMN,
@@ -215,11 +216,7 @@ class ThemesScreen(QWidget):
         row = self.model.row_of(theme_id)
         if row < 0:
             return False
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        select_row(self.table, row)
         return True
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
@@ -234,11 +231,7 @@ class ThemesScreen(QWidget):
             self.table.selectionModel().blockSignals(True)
             row = self.model.row_of(self._showing_id) if self._showing_id is not None else -1
             if row >= 0:
-                self.table.selectionModel().setCurrentIndex(
-                    self.model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
+                select_row(self.table, row)
             else:
                 self.table.clearSelection()
             self.table.selectionModel().blockSignals(False)
@@ -248,18 +241,9 @@ class ThemesScreen(QWidget):
 
     def _keep_or_drop_edits(self) -> bool:
         """Before the form shows something else: offer to save edits. False if saving failed."""
-        if not self.editor.has_unsaved_changes():
-            return True
-        if ask_yes_no(
-            self,
-            "Save your changes?",
-            "You changed the theme you were editing. Save the changes?",
-            yes="Save them",
-            no="Throw them away",
-        ):
-            return self.editor.save()
-        self.editor.discard_edits()
-        return True
+        return keep_or_drop_edits(
+            self, self.editor, "theme", ask_yes_no, on_drop=self.editor.discard_edits
+        )
 
     def _on_data_changed(self, topic: str) -> None:
         if topic in ("themes", "feedback") and not self.editor.has_unsaved_changes():
