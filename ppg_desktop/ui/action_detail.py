@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,13 @@ from ppg_desktop.core.models import ACTION_STATUS_LABELS, Action, Theme
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.forms import (
+    add_field_row,
+    clear_errors,
+    scrolling,
+    show_not_saved,
+    wrap_rows_when_narrow,
+)
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
 
@@ -99,13 +105,7 @@ class ActionDetail(QWidget):
         ):
             field_name = label.replace("&", "")
             self.errors[field_name] = error_label(field_name)
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(widget)
-            column.addWidget(self.errors[field_name])
-            caption = QLabel(label)
-            caption.setBuddy(widget)  # Alt+letter jumps to the field
-            form.addRow(caption, column)
+            add_field_row(form, label, widget, self.errors[field_name])
         self.themes_button = QPushButton("The&mes…")
         self.themes_button.setAccessibleName("Choose the themes this action is about")
         self.themes_button.clicked.connect(self.choose_themes)
@@ -171,12 +171,7 @@ class ActionDetail(QWidget):
         inner_layout.addLayout(save_row)
         inner_layout.addWidget(status_box)
         inner_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scrolling(self, inner)
         self.setMinimumWidth(inner.minimumSizeHint().width() + 30)  # never a sideways scroll
 
         for line in (self.title, self.raised_with, self.raised_on, self.owner, self.due_on):
@@ -197,15 +192,7 @@ class ActionDetail(QWidget):
         showed 'A short title, e.g…' and 'Who in the PPG …'.
         """
         super().resizeEvent(event)
-        narrow = self.width() < self.fontMetrics().averageCharWidth() * 62
-        policy = (
-            QFormLayout.RowWrapPolicy.WrapAllRows
-            if narrow
-            else QFormLayout.RowWrapPolicy.WrapLongRows
-        )
-        for form in self.forms:
-            if form.rowWrapPolicy() != policy:
-                form.setRowWrapPolicy(policy)
+        wrap_rows_when_narrow(self, self.forms)
 
     def refresh_practices(self) -> None:
         """Fill the practice list (kept when practices change)."""
@@ -230,7 +217,7 @@ class ActionDetail(QWidget):
             except NotFoundError:
                 self.action = None
         action = self.action
-        self._clear_errors()
+        clear_errors(self.errors)
         self.title.setText(action.title if action else "")
         self.description.setPlainText(action.description if action else "")
         self.practice.setCurrentIndex(
@@ -326,16 +313,6 @@ class ActionDetail(QWidget):
             self._dirty = True
             self.state_label.setText("Not saved yet.")
 
-    def _clear_errors(self) -> None:
-        for label in self.errors.values():
-            show_error(label, "")
-
-    def _show_validation(self, exc: ValidationError) -> None:
-        label = self.errors.get(exc.field)
-        if label is not None:
-            show_error(label, exc.message)
-        self.state_label.setText(f"⚠ Not saved: {exc.field}: {exc.message}")
-
     def choose_themes(self) -> bool:
         """Pick the themes this action is about (a checklist); stored at once. True if changed."""
         if self.action is None:
@@ -377,7 +354,7 @@ class ActionDetail(QWidget):
         """Store the form (create or update). True when stored."""
         if self.action is None and not self.is_new:
             return False
-        self._clear_errors()
+        clear_errors(self.errors)
         store = ActionStore(self.ctx.db, self.ctx.actor)
         values = self.values()
         try:
@@ -388,7 +365,7 @@ class ActionDetail(QWidget):
                 assert self.action is not None
                 action = store.update(self.action.id, **values)
         except ValidationError as exc:
-            self._show_validation(exc)
+            show_not_saved(self.errors, self.state_label, exc)
             return False
         self._dirty = False
         self.show_action(action.id)
@@ -407,7 +384,7 @@ class ActionDetail(QWidget):
         if self._dirty and not self.save():
             return False
         assert self.action is not None
-        self._clear_errors()
+        clear_errors(self.errors)
         if status == self.action.status:
             show_error(self.errors["Status"], "Choose a different status to move it to.")
             return False
@@ -421,7 +398,7 @@ class ActionDetail(QWidget):
                 outcome=self.outcome.toPlainText() if status == "done" else None,
             )
         except ValidationError as exc:
-            self._show_validation(exc)
+            show_not_saved(self.errors, self.state_label, exc)
             return False
         self.show_action(action.id)
         self.state_label.setText(f"Moved to {ACTION_STATUS_LABELS[status]}.")

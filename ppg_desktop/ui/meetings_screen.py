@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -40,6 +40,7 @@ from ppg_desktop.core.errors import NotFoundError, ValidationError
 from ppg_desktop.core.meeting_store import MeetingStore, seed_agenda, since_last_meeting_period
 from ppg_desktop.core.models import Meeting
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.forms import add_field_row, clear_errors, scrolling, show_not_saved
 from ppg_desktop.ui.master_detail import keep_or_drop_edits, select_row
 from ppg_desktop.ui.messages import ask_yes_no
 from ppg_desktop.ui.widgets import error_label, heading, show_error
@@ -166,27 +167,16 @@ class MeetingForm(QWidget):
         pack_row = QHBoxLayout()
         pack_row.addWidget(self.pack_path, 1)
         pack_row.addWidget(self.pack_button)
-        for caption, widget, extra in (
-            ("&Date", self.held_on, None),
-            ("&Title", self.title, None),
-            ("Atte&ndees", self.attendees, None),
-            ("A&genda", self.agenda, agenda_row),
-            ("N&otes", self.notes, None),
-            ("&Pack presented", self.pack_path, pack_row),
-        ):
-            name = caption.replace("&", "")
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            if extra is pack_row:
-                column.addLayout(pack_row)
-            else:
-                column.addWidget(widget)
-                if extra is not None:
-                    column.addLayout(extra)
-            column.addWidget(self.errors[name])
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            form.addRow(label, column)
+        fields: list[tuple[str, QWidget, tuple[QWidget | QLayout, ...]]] = [
+            ("&Date", self.held_on, ()),
+            ("&Title", self.title, ()),
+            ("Atte&ndees", self.attendees, ()),
+            ("A&genda", self.agenda, (self.agenda, agenda_row)),
+            ("N&otes", self.notes, ()),
+            ("&Pack presented", self.pack_path, (pack_row,)),
+        ]
+        for caption, widget, parts in fields:
+            add_field_row(form, caption, widget, self.errors[caption.replace("&", "")], *parts)
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.addWidget(self.heading)
@@ -195,12 +185,7 @@ class MeetingForm(QWidget):
         bottom.addWidget(self.state_label, 1)
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scrolling(self, inner)
         for line in (self.held_on, self.title, self.pack_path):
             line.textChanged.connect(self._changed)
         for box in (self.attendees, self.agenda, self.notes):
@@ -218,8 +203,7 @@ class MeetingForm(QWidget):
             except NotFoundError:
                 self.meeting = None
         meeting = self.meeting
-        for label in self.errors.values():
-            show_error(label, "")
+        clear_errors(self.errors)
         self.held_on.setText(uk_date(meeting.held_on) if meeting else "")
         self.title.setText(meeting.title if meeting else "")
         self.attendees.setPlainText(meeting.attendees if meeting else "")
@@ -315,8 +299,7 @@ class MeetingForm(QWidget):
         """Store the form. True when stored; a problem is shown next to its field."""
         if self.meeting is None and not self.is_new:
             return False
-        for label in self.errors.values():
-            show_error(label, "")
+        clear_errors(self.errors)
         store = MeetingStore(self.ctx.db, self.ctx.actor)
         try:
             if self.is_new:
@@ -325,9 +308,7 @@ class MeetingForm(QWidget):
                 assert self.meeting is not None
                 meeting = store.update(self.meeting.id, **self.values())
         except ValidationError as exc:
-            if exc.field in self.errors:
-                show_error(self.errors[exc.field], exc.message)
-            self.state_label.setText(f"⚠ Not saved: {exc.field}: {exc.message}")
+            show_not_saved(self.errors, self.state_label, exc)
             return False
         self._dirty = False
         self.show_meeting(meeting.id)

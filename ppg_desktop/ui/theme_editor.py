@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -39,6 +38,13 @@ from ppg_desktop.core.tagging import Taxonomy, ThemeMatch, keyword_problem
 from ppg_desktop.core.tagging_rules import CompiledTheme, compile_theme
 from ppg_desktop.core.theme_store import ThemeStore, slugify
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.forms import (
+    add_field_row,
+    clear_errors,
+    scrolling,
+    show_not_saved,
+    wrap_rows_when_narrow,
+)
 from ppg_desktop.ui.style import HIGHLIGHT_BG
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
@@ -278,13 +284,8 @@ class ThemeEditor(QWidget):
             field_name = {"Na&me": "Theme name", "Key&words": "Keywords"}.get(
                 label, label.replace("&", "")
             )
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(widget)
-            column.addWidget(self.errors[field_name])
-            caption = QLabel(label)
-            caption.setBuddy(widget.table if widget is self.keywords else widget)
-            form.addRow(caption, column)
+            buddy = widget.table if widget is self.keywords else widget
+            add_field_row(form, label, buddy, self.errors[field_name], widget)
         form.addRow("", self.rules_note)
         self.form = form
 
@@ -337,12 +338,7 @@ class ThemeEditor(QWidget):
         buttons.addStretch(1)
         inner_layout.addWidget(self.help)
         inner_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll, 1)
+        outer = scrolling(self, inner)
         # Save, Merge and Archive stay in view below the scrolling form, whatever the text size.
         outer.addWidget(self.state_label)
         outer.addLayout(buttons)
@@ -361,14 +357,7 @@ class ThemeEditor(QWidget):
         Beside 'CQC key question' at 150% text the keyword box read 'New key…'.
         """
         super().resizeEvent(event)
-        narrow = self.width() < self.fontMetrics().averageCharWidth() * 62
-        policy = (
-            QFormLayout.RowWrapPolicy.WrapAllRows
-            if narrow
-            else QFormLayout.RowWrapPolicy.WrapLongRows
-        )
-        if self.form.rowWrapPolicy() != policy:
-            self.form.setRowWrapPolicy(policy)
+        wrap_rows_when_narrow(self, [self.form])
 
     def show_theme(self, theme_id: int | None) -> None:
         """Load one theme into the form (None empties it)."""
@@ -381,7 +370,7 @@ class ThemeEditor(QWidget):
             except NotFoundError:
                 self.theme = None
         theme = self.theme
-        self._clear_errors()
+        clear_errors(self.errors)
         self.name.setText(theme.name if theme else "")
         self.name.setCursorPosition(0)
         self.description.setPlainText(theme.description if theme else "")
@@ -450,10 +439,6 @@ class ThemeEditor(QWidget):
         self._dirty = True
         self.state_label.setText("Not saved yet.")
         self._try_timer.start()
-
-    def _clear_errors(self) -> None:
-        for label in self.errors.values():
-            show_error(label, "")
 
     # --- try it ----------------------------------------------------------------------------------
     def refresh_taxonomy(self) -> None:
@@ -537,10 +522,7 @@ class ThemeEditor(QWidget):
     def show_validation(self, exc: ValidationError) -> None:
         """Show a store's problem next to the field it names."""
         field = "Theme name" if exc.field == "Theme key" else exc.field
-        label = self.errors.get(field)
-        if label is not None:
-            show_error(label, exc.message)
-        self.state_label.setText(f"⚠ Not saved: {exc.field}: {exc.message}")
+        show_not_saved(self.errors, self.state_label, exc, field)
 
     def _free_slug(self, store: ThemeStore, name: str) -> str:
         """A key for a new theme that no theme (archived ones included) has yet."""
@@ -557,7 +539,7 @@ class ThemeEditor(QWidget):
         """Store the form (create or update). True when stored."""
         if self.theme is None and not self.is_new:
             return False
-        self._clear_errors()
+        clear_errors(self.errors)
         problems = self.keywords.problems()
         if problems:
             keyword, problem = problems[0]
