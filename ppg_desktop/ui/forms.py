@@ -1,5 +1,6 @@
 """Building blocks of the edit forms (action, meeting, theme): labelled fields with their problem
-shown beneath, a form that scrolls, and labels that move above their boxes when space is short.
+shown beneath, a form that scrolls, and labels that move above their boxes when space is short;
+and the page of group boxes that Settings and Privacy and security are made of.
 
 The forms built these the same way line for line; here they are built once, so a change (say, to
 the spacing under a field) reaches every form.
@@ -7,12 +8,20 @@ the spacing under a field) reaches every form.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ppg_desktop.core.errors import ValidationError
-from ppg_desktop.ui.widgets import show_error
+from ppg_desktop.ui.widgets import heading, show_error
 
 NARROW_CHARS = 62  # below this many average characters wide, labels go above their boxes
 
@@ -83,3 +92,31 @@ def wrap_rows_when_narrow(owner: QWidget, forms: Iterable[QFormLayout]) -> None:
     for form in forms:
         if form.rowWrapPolicy() != policy:
             form.setRowWrapPolicy(policy)
+
+
+def boxes_page(owner: QWidget, title: str, rows: Sequence[Sequence[QWidget]]) -> None:
+    """Fill `owner` with a scrolling page: the title, then group boxes two to a row.
+
+    A row of one box spans both columns. Settings and Privacy and security are laid out so.
+    """
+    content = QWidget()
+    grid = QGridLayout(content)
+    grid.setContentsMargins(12, 10, 12, 10)
+    grid.setHorizontalSpacing(16)
+    grid.addWidget(heading(title, role="title"), 0, 0, 1, 2)
+    for row, boxes in enumerate(rows, start=1):
+        if len(boxes) == 1:
+            grid.addWidget(boxes[0], row, 0, 1, 2)
+        else:
+            for column, box in enumerate(boxes):
+                grid.addWidget(box, row, column)
+    grid.setRowStretch(len(rows) + 1, 1)
+    grid.setColumnStretch(0, 1)
+    grid.setColumnStretch(1, 1)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(content)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(scroll)

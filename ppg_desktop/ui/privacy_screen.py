@@ -7,13 +7,11 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -34,7 +32,8 @@ from ppg_desktop.core.models import User
 from ppg_desktop.core.retention import RetentionPeriods, retention_periods, set_retention_periods
 from ppg_desktop.core.user_store import UserStore
 from ppg_desktop.ui.context import AppContext
-from ppg_desktop.ui.widgets import error_label, heading, show_error
+from ppg_desktop.ui.forms import boxes_page
+from ppg_desktop.ui.widgets import error_label, show_error
 
 RETENTION_FIELDS = (
     ("contact_months_after_closed", "Contact &details, after the matter closes", " months"),
@@ -56,26 +55,15 @@ class PrivacyScreen(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        content = QWidget()
-        grid = QGridLayout(content)
-        grid.setContentsMargins(12, 10, 12, 10)
-        grid.setHorizontalSpacing(16)
-        grid.addWidget(heading("Privacy and security", role="title"), 0, 0, 1, 2)
-        grid.addWidget(self._retention_box(), 1, 0)
-        grid.addWidget(self._person_box(), 1, 1)
-        grid.addWidget(self._encryption_box(), 2, 0)
-        grid.addWidget(self._lock_box(), 2, 1)
-        grid.addWidget(self._users_box(), 3, 0, 1, 2)
-        grid.setRowStretch(4, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        boxes_page(
+            self,
+            "Privacy and security",
+            [
+                [self._retention_box(), self._person_box()],
+                [self._encryption_box(), self._lock_box()],
+                [self._users_box()],
+            ],
+        )
         ctx.data_changed.connect(self._on_data_changed)
         self.refresh()
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.settings_store import PPG_NAME
 from ppg_desktop.core.user_store import UserStore
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.forms import boxes_page
 from ppg_desktop.ui.style import (
     FONT_SCALE_KEY,
     FONT_SCALES,
@@ -40,7 +39,7 @@ from ppg_desktop.ui.style import (
     font_scale,
     high_contrast,
 )
-from ppg_desktop.ui.widgets import error_label, heading, show_error
+from ppg_desktop.ui.widgets import error_label, show_error
 
 ROLE_LABELS = {"volunteer": "Volunteer", "chair": "Chair"}
 
@@ -51,26 +50,15 @@ class SettingsScreen(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        content = QWidget()
-        grid = QGridLayout(content)
-        grid.setContentsMargins(12, 10, 12, 10)
-        grid.setHorizontalSpacing(16)
-        grid.addWidget(heading("Settings", role="title"), 0, 0, 1, 2)
-        grid.addWidget(self._ppg_box(), 1, 0)
-        grid.addWidget(self._appearance_box(), 1, 1)
-        grid.addWidget(self._practices_box(), 2, 0)
-        grid.addWidget(self._users_box(), 2, 1)
-        grid.addWidget(self._database_box(), 3, 0, 1, 2)
-        grid.setRowStretch(4, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        boxes_page(
+            self,
+            "Settings",
+            [
+                [self._ppg_box(), self._appearance_box()],
+                [self._practices_box(), self._users_box()],
+                [self._database_box()],
+            ],
+        )
         self.refresh_practices()
         self.refresh_users()
 
