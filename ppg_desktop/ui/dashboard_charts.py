@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCharts import (
+    QAbstractAxis,
     QBarCategoryAxis,
     QBarSet,
     QChart,
@@ -31,6 +32,8 @@ SERIES_DASHES = (
     Qt.PenStyle.DashDotDotLine,
 )
 BAR_COLOUR = "#1d4f91"
+# Chart words in near-black, not QtCharts' mid grey: readable for tired eyes, in high contrast too.
+INK = "#1b1f24"
 
 
 def small_font() -> QFont:
@@ -43,6 +46,7 @@ def small_font() -> QFont:
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
+    chart.setTitleBrush(QColor(INK))
     font = QFont(QApplication.font())
     chart.setTitleFont(QFont(font.family(), int(font.pointSizeF() * 1.1), QFont.Weight.DemiBold))
     chart.legend().setFont(small_font())
@@ -50,6 +54,13 @@ def _chart(title: str) -> QChart:
     chart.setBackgroundRoundness(0)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     return chart
+
+
+def ink_axes(*axes: QAbstractAxis) -> None:
+    """Axis labels and titles in near-black (see INK)."""
+    for axis in axes:
+        axis.setLabelsColor(QColor(INK))
+        axis.setTitleBrush(QColor(INK))
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -113,6 +124,7 @@ def trend_chart(
     axis_y.applyNiceNumbers()
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+    ink_axes(axis_x, axis_y)
     for number, (name, values) in enumerate(series.items()):
         line = QLineSeries()
         line.setName(name)
@@ -158,6 +170,7 @@ def themes_chart(
     axis_x.applyNiceNumbers()
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    ink_axes(axis_x, axis_y)
     series.attachAxis(axis_y)
     series.attachAxis(axis_x)
     chart.legend().setVisible(False)

@@ -100,6 +100,9 @@ def test_charts_have_the_themes_of_the_period(dashboard: DashboardScreen, ctx: A
     chart = dashboard.themes_view.chart()
     assert chart is not None and chart.series()
     assert dashboard.legend.count() == len(figures.trend)
+    for axis in chart.axes():  # near-black words, not QtCharts' pale grey
+        assert axis.labelsColor().name() == "#1b1f24"
+    assert chart.titleBrush().color().name() == "#1b1f24"
 
 
 def test_clicking_a_tile_asks_for_the_matching_feedback(
