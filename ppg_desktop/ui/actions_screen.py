@@ -182,7 +182,7 @@ class ActionsScreen(QWidget):
         _label, statuses, overdue = FILTERS[self.status_filter.currentIndex()]
         store = ActionStore(self.ctx.db, self.ctx.actor)
         keep = self._showing_id
-        self.model.set_actions(store.list(status=statuses, overdue_only=overdue))
+        self.model.set_records(store.list(status=statuses, overdue_only=overdue))
         self.table.resizeRowsToContents()
         counts = store.counts_by_status()
         late = len(store.overdue())
@@ -204,10 +204,10 @@ class ActionsScreen(QWidget):
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [a.id for a in (self.model.action(r) for r in rows) if a is not None]
+        return [a.id for a in (self.model.record(r) for r in rows) if a is not None]
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        action = self.model.action(current.row())
+        action = self.model.record(current.row())
         new_id = action.id if action else None
         if new_id == self._showing_id and not self.detail.is_new:
             return
@@ -276,7 +276,7 @@ class ActionsScreen(QWidget):
         """The done actions selected in the list, or None for 'the most recent that fit'."""
         chosen = [
             a
-            for a in (self.model.action(self.model.row_of(i)) for i in self.selected_ids())
+            for a in (self.model.record(self.model.row_of(i)) for i in self.selected_ids())
             if a is not None and a.status == "done"
         ]
         return [a.id for a in chosen] if len(self.selected_ids()) > 1 and chosen else None

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +29,7 @@ from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.models import AuditEntry
 from ppg_desktop.core.user_store import UserStore
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.models.base import Index, RecordsTableModel
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
 PAGE_SIZE = 200
@@ -113,9 +114,6 @@ def value_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-_Index = QModelIndex | QPersistentModelIndex
-
-
 def parse_uk_date(text: str, field: str) -> dt.date | None:
     """A dd/mm/yyyy date, None when blank; ValueError with words for people otherwise."""
     text = text.strip()
@@ -150,62 +148,57 @@ def details_text(changes: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RecordsTableModel[AuditEntry]):
     """Audit entries, newest first, fetched a page at a time as the list is scrolled."""
+
+    columns = COLUMNS
 
     def __init__(self, database: Callable[[], sqlite_utils.Database]) -> None:
         super().__init__()
         self.database = database  # a function: the app reopens the database after encrypting
         self.criteria: dict[str, Any] = {}
-        self.entries: list[AuditEntry] = []
         self._exhausted = False
 
     def set_criteria(self, **criteria: Any) -> None:
         """Show entries matching these AuditStore.list keyword arguments."""
         self.beginResetModel()
         self.criteria = criteria
-        self.entries = []
+        self.records = []
         self._exhausted = False
         self.endResetModel()
         self.fetchMore(QModelIndex())
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: _Index) -> bool:
+    def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent: _Index) -> None:
+    def fetchMore(self, parent: Index) -> None:
         """Load the next page of older entries."""
         if parent.isValid() or self._exhausted:
             return
         page = AuditStore(self.database()).list(
-            **self.criteria, limit=PAGE_SIZE, offset=len(self.entries)
+            **self.criteria, limit=PAGE_SIZE, offset=len(self.records)
         )
         if len(page) < PAGE_SIZE:
             self._exhausted = True
         if page:
-            start = len(self.entries)
+            start = len(self.records)
             self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-            self.entries.extend(page)
+            self.records.extend(page)
             self.endInsertRows()
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         """Selectable, never editable: the log is a record, not a document."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         return False
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.record(index.row()) if index.isValid() else None
+        if entry is None:
             return None
-        entry = self.entries[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = (
                 when_text(entry.at),
@@ -216,13 +209,6 @@ class AuditTableModel(QAbstractTableModel):
                 details_text(entry.changes),
             )
             return values[index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
         return None
 
 

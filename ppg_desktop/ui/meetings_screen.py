@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
     Qt,
     Signal,
 )
-from PySide6.QtCore import QPersistentModelIndex as _Persistent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -43,45 +41,19 @@ from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.forms import add_field_row, clear_errors, scrolling, show_not_saved
 from ppg_desktop.ui.master_detail import keep_or_drop_edits, select_row
 from ppg_desktop.ui.messages import ask_yes_no
+from ppg_desktop.ui.models.base import Index, RecordsTableModel
 from ppg_desktop.ui.widgets import error_label, heading, show_error
 
 COLUMNS = ("Date", "Title", "Attendees", "Pack presented")
-_Index = QModelIndex | _Persistent
 
 
-class MeetingsTableModel(QAbstractTableModel):
+class MeetingsTableModel(RecordsTableModel[Meeting]):
     """Meetings, newest first (a PPG has a handful a year, so all are held)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.meetings: list[Meeting] = []
+    columns = COLUMNS
 
-    def set_meetings(self, meetings: list[Meeting]) -> None:
-        self.beginResetModel()
-        self.meetings = list(meetings)
-        self.endResetModel()
-
-    def meeting(self, row: int) -> Meeting | None:
-        return self.meetings[row] if 0 <= row < len(self.meetings) else None
-
-    def row_of(self, meeting_id: int) -> int:
-        return next((i for i, m in enumerate(self.meetings) if m.id == meeting_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self.meetings)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        meeting = self.meeting(index.row()) if index.isValid() else None
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        meeting = self.record(index.row()) if index.isValid() else None
         if meeting is not None and role == Qt.ItemDataRole.ToolTipRole:
             return {1: meeting.title, 2: meeting.attendees or None}.get(index.column())
         if meeting is None or role not in (
@@ -392,7 +364,7 @@ class MeetingsScreen(QWidget):
 
     def reload(self) -> None:
         """Refresh the list and the 'since the last meeting' line."""
-        self.model.set_meetings(MeetingStore(self.ctx.db, self.ctx.actor).list())
+        self.model.set_records(MeetingStore(self.ctx.db, self.ctx.actor).list())
         period = since_last_meeting_period(self.ctx.db)
         if period is None:
             self.period.setText(
@@ -414,7 +386,7 @@ class MeetingsScreen(QWidget):
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        meeting = self.model.meeting(current.row())
+        meeting = self.model.record(current.row())
         new_id = meeting.id if meeting else None
         if new_id == self._showing_id and not self.form.is_new:
             return

@@ -222,7 +222,7 @@ class ThemesScreen(QWidget):
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if self._reloading:
             return
-        theme = self.model.theme(current.row())
+        theme = self.model.record(current.row())
         new_id = theme.id if theme else None
         if new_id == self._showing_id and not self.editor.is_new:
             return

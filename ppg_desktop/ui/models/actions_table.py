@@ -7,20 +7,18 @@ stand out in words ("Overdue") and with a warning icon and bold type, never by c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ppg_desktop.core.clock import today, uk_date
 from ppg_desktop.core.models import ACTION_STATUS_LABELS, Action
+from ppg_desktop.ui.models.base import Index, RecordsTableModel
 
 COLUMNS = ("Title", "Due", "Status", "Owner")
 TITLE_COLUMN, DUE_COLUMN, STATUS_COLUMN, OWNER_COLUMN = 0, 1, 2, 3
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def due_text(action: Action, on: dt.date) -> str:
@@ -40,42 +38,23 @@ def days_late(action: Action, on: dt.date) -> str:
     return f"{days} day{'s' if days != 1 else ''} past its due date and not yet done."
 
 
-class ActionsTableModel(QAbstractTableModel):
+class ActionsTableModel(RecordsTableModel[Action]):
     """Rows of actions; `on` is the day overdue is judged against (today unless a test says)."""
+
+    columns = COLUMNS
 
     def __init__(self, on: dt.date | None = None) -> None:
         super().__init__()
-        self.actions: list[Action] = []
         self.on = on
 
     @property
     def day(self) -> dt.date:
         return self.on or today()
 
-    def set_actions(self, actions: Sequence[Action]) -> None:
-        """Show a new list (after a filter change or an edit)."""
-        self.beginResetModel()
-        self.actions = list(actions)
-        self.endResetModel()
-
-    def action(self, row: int) -> Action | None:
-        return self.actions[row] if 0 <= row < len(self.actions) else None
-
-    def row_of(self, action_id: int) -> int:
-        return next((i for i, a in enumerate(self.actions) if a.id == action_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self.actions)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    @property
+    def actions(self) -> list[Action]:
+        """The actions listed, in order."""
+        return self.records
 
     def cell_text(self, action: Action, column: int) -> str:
         """What a cell says in words."""
@@ -87,8 +66,8 @@ class ActionsTableModel(QAbstractTableModel):
             return action.title
         return action.owner
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        action = self.action(index.row()) if index.isValid() else None
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        action = self.record(index.row()) if index.isValid() else None
         if action is None:
             return None
         column = index.column()

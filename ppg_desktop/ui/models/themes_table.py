@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from ppg_desktop.core.models import CQC_LABELS, Theme
+from ppg_desktop.ui.models.base import Index, RecordsTableModel
 
 COLUMNS = ("Theme", "CQC", "Items", "Status")
 HEADER_TIPS = (
@@ -23,15 +24,14 @@ HEADER_TIPS = (
 )
 NAME_COLUMN, CQC_COLUMN, COUNT_COLUMN, STATUS_COLUMN = 0, 1, 2, 3
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class ThemesTableModel(QAbstractTableModel):
+class ThemesTableModel(RecordsTableModel[Theme]):
     """Rows of themes with how many feedback items each is on."""
+
+    columns = COLUMNS
 
     def __init__(self) -> None:
         super().__init__()
-        self.themes: list[Theme] = []
         self.counts: dict[int, int] = {}
         self.names: dict[int, str] = {}
 
@@ -42,23 +42,9 @@ class ThemesTableModel(QAbstractTableModel):
         names: Mapping[int, str] | None = None,
     ) -> None:
         """Show a new list; `names` (id -> name, archived included) words 'Merged into …'."""
-        self.beginResetModel()
-        self.themes = list(themes)
         self.counts = dict(counts)
         self.names = dict(names or {t.id: t.name for t in themes})
-        self.endResetModel()
-
-    def theme(self, row: int) -> Theme | None:
-        return self.themes[row] if 0 <= row < len(self.themes) else None
-
-    def row_of(self, theme_id: int) -> int:
-        return next((i for i, t in enumerate(self.themes) if t.id == theme_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self.themes)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(COLUMNS)
+        self.set_records(themes)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -88,8 +74,8 @@ class ThemesTableModel(QAbstractTableModel):
             return f"{self.counts.get(theme.id, 0):,}"
         return self.status_text(theme)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        theme = self.theme(index.row()) if index.isValid() else None
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        theme = self.record(index.row()) if index.isValid() else None
         if theme is None:
             return None
         column = index.column()
