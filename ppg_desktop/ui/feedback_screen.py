@@ -41,6 +41,7 @@ from ppg_desktop.ui.operations import JobControl, run_job, with_worker_db
 from ppg_desktop.ui.style import set_role
 from ppg_desktop.ui.widgets import heading
 
+COLUMN_CHOICES_KEY = "feedback_list_columns"
 # Widest a practice column grows (longer names end in "…" and show in full as a tooltip).
 PRACTICE_MAX_CHARS = 15
 # The themes column takes what the comment can spare, between these widths.
@@ -113,7 +114,13 @@ class FeedbackScreen(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         header.setToolTip("Right-click here to choose the columns")
-        self.column_choices: dict[str, bool] = {}  # field -> shown, as the person chose
+        # field -> shown, as the person chose (kept in the database's settings for next time)
+        saved = ctx.settings.get(COLUMN_CHOICES_KEY, {})
+        self.column_choices: dict[str, bool] = {
+            str(field): bool(shown)
+            for field, shown in (saved.items() if isinstance(saved, dict) else [])
+            if field in FIELDS and field != "text"
+        }
         self._size_columns()
         self.table.viewport().installEventFilter(self)
         self.delegate = SearchHighlightDelegate(self.table)
@@ -308,6 +315,7 @@ class FeedbackScreen(QWidget):
     def choose_column(self, field: str, shown: bool) -> None:
         """Show or hide one column whatever the width (the comment always stays)."""
         self.column_choices[field] = shown
+        self.ctx.settings.set(COLUMN_CHOICES_KEY, self.column_choices)
         self._fit_columns()
 
     def _size_panels(self) -> None:

@@ -319,6 +319,12 @@ def test_a_person_can_choose_a_column_back_and_read_full_words_in_tooltips(
     assert "sentiment" in screen.visible_columns()
     screen.choose_column("kind", False)
     assert "kind" not in screen.visible_columns()
+    again = FeedbackScreen(ctx)  # the choice is remembered next time
+    qtbot.addWidget(again)
+    again.resize(800, 700)
+    again.show()
+    _settle(qtbot, again)
+    assert "kind" not in again.visible_columns() and "sentiment" in again.visible_columns()
     FeedbackStore(ctx.db).set_status([screen.model.ids[0]], "raised")
     screen.model.invalidate()
     status = screen.model.index(0, STATUS_COLUMN)
