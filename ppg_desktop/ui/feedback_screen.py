@@ -84,6 +84,7 @@ class FeedbackScreen(QWidget):
         self._generation = 0
         self._undo_ids: list[int] = []
         self._sized_once = False
+        self._row_after_delete = -1  # where the list stays after a delete (not the top)
 
         self.filters = FeedbackFilterBar(ctx)
         self.filters.changed.connect(self.reload)
@@ -375,8 +376,9 @@ class FeedbackScreen(QWidget):
         self.count_label.setText(f"{count:,} {noun}")
         self.summary_label.setText(f"Showing: {self.filters.describe()}")
         row = self.model.row_of(current) if current is not None else -1
-        if row < 0 and ids:
-            row = 0
+        if row < 0 and ids:  # after a delete, the next item takes the deleted one's place
+            row = min(self._row_after_delete, len(ids) - 1) if self._row_after_delete >= 0 else 0
+        self._row_after_delete = -1
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(row, 0),
@@ -471,6 +473,7 @@ class FeedbackScreen(QWidget):
         if not ids:
             return
         FeedbackStore(self.ctx.db, self.ctx.actor).soft_delete(ids)
+        self._row_after_delete = min(self.model.row_of(i) for i in ids)
         self._undo_ids = ids
         noun = "item" if len(ids) == 1 else "items"
         self.undo_label.setText(f"Deleted {len(ids):,} {noun}.")

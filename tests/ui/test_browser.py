@@ -430,3 +430,14 @@ def test_the_theme_buttons_are_in_view_without_scrolling_the_detail_panel(
     bottom = button.mapTo(scroll.viewport(), button.rect().bottomLeft()).y()
     assert bottom <= scroll.viewport().height()
     assert not scroll.verticalScrollBar().isVisible()
+
+
+def test_after_a_delete_the_next_item_is_chosen_not_the_top_of_the_list(
+    screen: FeedbackScreen, qtbot: QtBot
+) -> None:
+    screen.table.selectRow(2)
+    following = screen.model.ids[3]
+    screen.delete_selected()
+    _settle(qtbot, screen)
+    assert screen.table.currentIndex().row() == 2
+    assert screen.detail.item is not None and screen.detail.item.id == following
