@@ -16,7 +16,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import sqlite_utils
 
@@ -31,6 +31,7 @@ CHUNK = 500
 
 PRACTICE_FIELDS = ("name", "ods_code", "active")
 USER_FIELDS = ("name", "active")
+NamedTable = Literal["practices", "users"]  # matched by uuid, else by name
 THEME_FIELDS = (
     "name",
     "description",
@@ -176,15 +177,27 @@ class Merger(SurveyMerging, Store):
         return "skip"
 
     # --- practices and users: by uuid, else by name -----------------------------------------
+    def _same_uuid_or_name(self, table: NamedTable, item: dict[str, Any]) -> dict[str, Any] | None:
+        """This database's practice or user for a bundle's: the same uuid, else the same name
+        in any case (two databases set up apart each made their own 'Mill Lane Surgery')."""
+        local = _rows(self.db, f"SELECT * FROM {table} WHERE uuid = ?", [item["uuid"]])
+        if not local:
+            local = _rows(
+                self.db, f"SELECT * FROM {table} WHERE name = ? COLLATE NOCASE", [item["name"]]
+            )
+        return local[0] if local else None
+
+    def _name_taken(self, table: NamedTable, name: str, row_id: int) -> bool:
+        """Another row already has this name: a rename from the bundle would clash with it."""
+        found = self.db.execute(
+            f"SELECT 1 FROM {table} WHERE name = ? COLLATE NOCASE AND id != ?", [name, row_id]
+        ).fetchone()
+        return found is not None
+
     def _practices(self, bundle: sqlite_utils.Database) -> None:
         self.practice_ids: dict[str, int] = {}
         for item in _rows(bundle, "SELECT * FROM practices"):
-            local = _rows(self.db, "SELECT * FROM practices WHERE uuid = ?", [item["uuid"]])
-            if not local:
-                local = _rows(
-                    self.db, "SELECT * FROM practices WHERE name = ? COLLATE NOCASE", [item["name"]]
-                )
-            current = local[0] if local else None
+            current = self._same_uuid_or_name("practices", item)
             action = self._decide("practices", item["uuid"], current, item, PRACTICE_FIELDS)
             if action == "insert":
                 cursor = self.db.execute(
@@ -204,10 +217,7 @@ class Merger(SurveyMerging, Store):
             assert current is not None
             self.practice_ids[item["uuid"]] = current["id"]
             if action == "update":
-                clash = self.db.execute(
-                    "SELECT 1 FROM practices WHERE name = ? COLLATE NOCASE AND id != ?",
-                    [item["name"], current["id"]],
-                ).fetchone()
+                clash = self._name_taken("practices", item["name"], current["id"])
                 self.db.execute(
                     "UPDATE practices SET name = ?, ods_code = ?, active = ?, updated_at = ?"
                     " WHERE id = ?",
@@ -223,12 +233,7 @@ class Merger(SurveyMerging, Store):
     def _users(self, bundle: sqlite_utils.Database) -> None:
         self.user_ids: dict[str, int] = {}
         for item in _rows(bundle, "SELECT * FROM users"):
-            local = _rows(self.db, "SELECT * FROM users WHERE uuid = ?", [item["uuid"]])
-            if not local:
-                local = _rows(
-                    self.db, "SELECT * FROM users WHERE name = ? COLLATE NOCASE", [item["name"]]
-                )
-            current = local[0] if local else None
+            current = self._same_uuid_or_name("users", item)
             action = self._decide("users", item["uuid"], current, item, USER_FIELDS)
             if action == "insert":
                 # PINs never travel; a chair role is never granted by a volunteer's bundle
@@ -248,10 +253,7 @@ class Merger(SurveyMerging, Store):
             assert current is not None
             self.user_ids[item["uuid"]] = current["id"]
             if action == "update":
-                clash = self.db.execute(
-                    "SELECT 1 FROM users WHERE name = ? COLLATE NOCASE AND id != ?",
-                    [item["name"], current["id"]],
-                ).fetchone()
+                clash = self._name_taken("users", item["name"], current["id"])
                 self.db.execute(
                     "UPDATE users SET name = ?, active = ?, updated_at = ? WHERE id = ?",
                     [
