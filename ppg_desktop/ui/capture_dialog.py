@@ -359,22 +359,15 @@ class CaptureDialog(QDialog):
         self._suggest_timer.stop()
         self.refresh_suggestions()
         self._clear_errors()
+        data = self.data()
+        problems = capture_logic.missing_answers(data)
+        if problems:
+            self._show_problems(problems)
+            return False
         try:
-            item = capture_logic.save_capture(self.ctx.db, self.ctx.actor, self.data())
+            item = capture_logic.save_capture(self.ctx.db, self.ctx.actor, data)
         except ValidationError as exc:
-            key = FIELD_KEYS.get(exc.field.casefold(), "general")
-            show_error(self.errors[key], exc.message if key != "general" else str(exc))
-            focus = {
-                "practice": self.practice,
-                "date": self.date,
-                "channel": self.channel,
-                "kind": self.kind,
-                "text": self.text,
-                "contact": self.contact_phone,
-            }
-            if key in focus:
-                focus[key].setFocus()
-            self.status.setText(f"⚠ Not saved yet: {exc.message}")
+            self._show_problems([exc])
             return False
         _last_practice_id = item.practice_id
         self.last_saved = item
@@ -389,6 +382,33 @@ class CaptureDialog(QDialog):
             self._closing_confirmed = True
             self.close()
         return True
+
+    def _show_problems(self, problems: list[ValidationError]) -> None:
+        """Mark every problem beside its field, go to the first and scroll it into view."""
+        focus = {
+            "practice": self.practice,
+            "date": self.date,
+            "channel": self.channel,
+            "kind": self.kind,
+            "text": self.text,
+            "contact": self.contact_phone,
+        }
+        keys = []
+        for problem in problems:
+            key = FIELD_KEYS.get(problem.field.casefold(), "general")
+            show_error(self.errors[key], problem.message if key != "general" else str(problem))
+            keys.append(key)
+        first = keys[0]
+        if first in focus:
+            focus[first].setFocus()
+        self.form_scroll.ensureWidgetVisible(self.errors[first], 0, 8)
+        if len(problems) == 1:
+            self.status.setText(f"⚠ Not saved yet: {problems[0].message}")
+        else:
+            self.status.setText(
+                f"⚠ Not saved yet: {len(problems)} things to put right, each marked ⚠ "
+                "beside its box."
+            )
 
     def _reset_for_next(self) -> None:
         """Keep practice, date and channel (often the same for a pile of forms)."""

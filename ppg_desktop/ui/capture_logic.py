@@ -15,7 +15,7 @@ import sqlite_utils
 
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.feedback_store import FeedbackStore
-from ppg_desktop.core.models import Evidence, Feedback
+from ppg_desktop.core.models import KIND_LABELS, Evidence, Feedback
 from ppg_desktop.core.theme_store import ThemeStore
 
 CONTACT_PURPOSE = "To contact the patient about this feedback"
@@ -104,6 +104,24 @@ def check_contact(contact: ContactDetails) -> None:
             "Contact", "Enter a phone number or an email address so the PPG can reach the patient."
         )
     # The shape of the phone number and the email address is checked by ContactStore.
+
+
+def missing_answers(data: CaptureData) -> list[ValidationError]:
+    """Every required answer not yet given, in reading order, so the form can mark them all at
+    once instead of one per Save (the stores still check everything when saving)."""
+    problems: list[ValidationError] = []
+    if data.practice_id is None:
+        problems.append(ValidationError("Practice", "Choose the practice this feedback is about."))
+    if data.kind not in KIND_LABELS:
+        options = ", ".join(KIND_LABELS.values())
+        problems.append(ValidationError("Kind", f"Choose one of: {options}."))
+    if not data.text.strip():
+        problems.append(ValidationError("Comment", "Write down what the patient said."))
+    try:
+        check_contact(data.contact)
+    except ValidationError as exc:
+        problems.append(exc)
+    return problems
 
 
 def _store_contact(

@@ -267,3 +267,14 @@ def test_tab_then_an_arrow_never_changes_the_date(form: CaptureDialog, qtbot: Qt
     qtbot.keyClick(form.channel, Qt.Key.Key_Backtab)
     assert form.focusWidget() is form.date
     assert form.date.date() == before
+
+
+def test_every_missing_answer_is_marked_at_once(form: CaptureDialog, ctx: AppContext) -> None:
+    form.contact_name.setText("Ann Patient")  # details without the consent tick
+    assert not form.save(add_another=False)
+    for key in ("kind", "text", "contact"):
+        assert form.errors[key].isVisibleTo(form), key
+        assert form.errors[key].text().startswith("⚠ "), key  # never colour alone
+    assert "3 things to put right" in form.status.text()
+    assert form.focusWidget() is form.kind  # the first one, in reading order
+    assert FeedbackStore(ctx.db).count() == 0
