@@ -362,18 +362,26 @@ class SurveyStore(SurveyResponseStore):
                 uuid or self.new_uuid(),
                 survey_id,
                 position,
-                clean["code"],
-                clean["kind"],
-                clean["text"],
-                clean["help_text"],
-                int(clean["required"]),
-                json.dumps(clean["options"]),
-                clean["min_value"],
-                clean["max_value"],
-                json.dumps(clean["show_if"]) if clean["show_if"] else None,
+                *self._stored_question(clean),
             ],
         )
         return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    def _stored_question(clean: Mapping[str, Any]) -> tuple[Any, ...]:
+        """A checked question's values as stored, in the order code, kind, text, help_text,
+        required, options, min_value, max_value, show_if (lists as JSON, no condition as NULL)."""
+        return (
+            clean["code"],
+            clean["kind"],
+            clean["text"],
+            clean["help_text"],
+            int(clean["required"]),
+            json.dumps(clean["options"]),
+            clean["min_value"],
+            clean["max_value"],
+            json.dumps(clean["show_if"]) if clean["show_if"] else None,
+        )
 
     @staticmethod
     def _check_order(questions: Sequence[Question]) -> None:
@@ -453,18 +461,7 @@ class SurveyStore(SurveyResponseStore):
                 "UPDATE survey_questions SET code = ?, kind = ?, text = ?, help_text = ?,"
                 " required = ?, options = ?, min_value = ?, max_value = ?, show_if = ?"
                 " WHERE id = ?",
-                [
-                    clean["code"],
-                    clean["kind"],
-                    clean["text"],
-                    clean["help_text"],
-                    int(clean["required"]),
-                    json.dumps(clean["options"]),
-                    clean["min_value"],
-                    clean["max_value"],
-                    json.dumps(clean["show_if"]) if clean["show_if"] else None,
-                    current.id,
-                ],
+                [*self._stored_question(clean), current.id],
             )
             updated = self.questions(survey_id)
             for later in updated:  # conditions on this question must still name real answers
