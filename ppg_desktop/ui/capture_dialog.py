@@ -101,7 +101,8 @@ class CaptureDialog(QDialog):
         self.text.setAcceptRichText(False)
         self.text.setTabChangesFocus(True)
         self.text.setAccessibleName("Comment")
-        self.text.setPlaceholderText("What the patient said, in their words…")
+        # Short: Qt does not wrap a placeholder, so a long one is cut off at large text.
+        self.text.setPlaceholderText("The patient's own words…")
         self.text.setMinimumHeight(120)
         self.details_warning = PersonalDetailsWarning(self.text, keep_words(ctx.db))
         self.errors = {

@@ -278,3 +278,17 @@ def test_every_missing_answer_is_marked_at_once(form: CaptureDialog, ctx: AppCon
     assert "3 things to put right" in form.status.text()
     assert form.focusWidget() is form.kind  # the first one, in reading order
     assert FeedbackStore(ctx.db).count() == 0
+
+
+def test_the_comment_placeholder_fits_its_box_at_large_text(
+    form: CaptureDialog, qtbot: QtBot
+) -> None:
+    from PySide6.QtGui import QFont
+
+    large = QFont(form.font())
+    large.setPointSizeF(large.pointSizeF() * 1.5)
+    form.setFont(large)
+    form.resize(1000, 640)
+    qtbot.waitUntil(lambda: form.text.font().pointSizeF() == large.pointSizeF(), timeout=2000)
+    needed = form.text.fontMetrics().horizontalAdvance(form.text.placeholderText())
+    assert needed < form.text.viewport().width()  # Qt would cut it off, not wrap it
