@@ -4,7 +4,7 @@ Classifying and tagging are pure functions of the text, and they are most of an 
 so a big import shares them out between this process and worker processes (each given the
 taxonomy once), with progress and cancel between batches. This process keeps reading while the
 workers start, so slow-starting workers (a busy two-core laptop) cost little. Small imports, and
-machines with one core, stay in-process. Identical comments are read once.
+machines with one or two cores, stay in-process. Identical comments are read once.
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ PARALLEL_FROM = 10_000  # below this, starting worker processes costs more than 
 IN_FLIGHT_PER_WORKER = 2  # batches given to each worker ahead; the rest stay for this process
 BATCH = 1000
 MAX_WORKERS = 8
+# On two cores (a typical PPG laptop, often busy with other work too) a worker's start-up and
+# its competition for the second core cost more than it reads: 50,000 rows took 12.5 s with a
+# worker against 10-11 s without (bench/import_bench.py, November 2026).
+WORKERS_FROM_CORES = 3
 
 ProgressCallback = Callable[[str, int, int], None]
 CancelCheck = Callable[[], bool]
@@ -96,7 +100,10 @@ def worker_count(items: int) -> int:
         return 1
     if getattr(sys, "frozen", False) and not _frozen_app_ready:
         return 1
-    return max(1, min(MAX_WORKERS, (os.cpu_count() or 1)))
+    cores = os.cpu_count() or 1
+    if cores < WORKERS_FROM_CORES:
+        return 1
+    return min(MAX_WORKERS, cores)
 
 
 def _read_in_process(
