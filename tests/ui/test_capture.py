@@ -285,8 +285,10 @@ def test_the_comment_placeholder_fits_its_box_at_large_text(
 ) -> None:
     from PySide6.QtGui import QFont
 
+    from ppg_desktop.ui.style import BASE_POINT_SIZE
+
     large = QFont(form.font())
-    large.setPointSizeF(large.pointSizeF() * 1.5)
+    large.setPointSizeF(BASE_POINT_SIZE * 1.5)  # the app's 150% text
     form.setFont(large)
     form.resize(1000, 640)
     qtbot.waitUntil(lambda: form.text.font().pointSizeF() == large.pointSizeF(), timeout=2000)
