@@ -32,6 +32,40 @@ def add_db_argument(parser: argparse.ArgumentParser, *, must_exist: bool = True)
     parser.set_defaults(db_must_exist=must_exist)
 
 
+def add_actor_argument(parser: argparse.ArgumentParser) -> None:
+    """Add `--as NAME`: who to name in the audit log for a command that changes records."""
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        help="your name, for the audit log (default: your computer login)",
+    )
+
+
+def actor_name(args: argparse.Namespace) -> str:
+    """The name for the audit log: `--as`, else the computer login."""
+    return str(args.actor or f"{getpass.getuser()} (command line)")
+
+
+def confirmed(
+    args: argparse.Namespace, command: str, question: str, refused: str, yes_to: str
+) -> bool:
+    """True with --yes, or when a person at the keyboard types yes to `question`.
+
+    Otherwise says `refused` ('Nothing removed'): with no keyboard (a script), on stderr with the
+    hint 'add --yes to `yes_to`', so a removal for good never happens unasked.
+    """
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        print(f"ppg-desktop {command}: {refused}: add --yes to {yes_to}.", file=sys.stderr)
+        return False
+    if input(f"{question} Type yes to go ahead: ").strip().lower() != "yes":
+        print(f"{refused}.")
+        return False
+    return True
+
+
 def db_path(args: argparse.Namespace) -> Path:
     chosen = getattr(args, "sub_db", None) or getattr(args, "db", None)
     return Path(chosen) if chosen else default_db_path()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 
-from ppg_desktop.commands._common import add_db_argument, open_db
+from ppg_desktop.commands._common import (
+    actor_name,
+    add_actor_argument,
+    add_db_argument,
+    confirmed,
+    open_db,
+)
 from ppg_desktop.core.retention import purge, purge_preview
 from ppg_desktop.core.wording import counted
 
@@ -26,12 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
     parser.add_argument("--yes", action="store_true", help="remove without asking")
     parser.add_argument("--dry-run", action="store_true", help="only list what would go")
-    parser.add_argument(
-        "--as",
-        dest="actor",
-        metavar="NAME",
-        help="your name, for the audit log (default: your computer login)",
-    )
+    add_actor_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,18 +42,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {line}")
     if plan.empty or args.dry_run:
         return 0
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print(
-                "ppg-desktop purge: Nothing removed: add --yes to remove these records.",
-                file=sys.stderr,
-            )
-            return 1
-        if input("Remove these records for good? Type yes to go ahead: ").strip().lower() != "yes":
-            print("Nothing removed.")
-            return 1
-    actor = args.actor or f"{getpass.getuser()} (command line)"
-    result = purge(db, plan, actor)
+    if not confirmed(
+        args, NAME, "Remove these records for good?", "Nothing removed", "remove these records"
+    ):
+        return 1
+    result = purge(db, plan, actor_name(args))
     print(
         f"Removed {counted(result.feedback_removed, 'feedback item')} and "
         f"{counted(result.contacts_removed, 'set')} of contact details."

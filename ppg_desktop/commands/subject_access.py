@@ -4,11 +4,17 @@ erase it."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
-from ppg_desktop.commands._common import add_db_argument, check_output_file, open_db
+from ppg_desktop.commands._common import (
+    actor_name,
+    add_actor_argument,
+    add_db_argument,
+    check_output_file,
+    confirmed,
+    open_db,
+)
 from ppg_desktop.core.retention import erase_subject, export_subject_access, subject_access_search
 from ppg_desktop.core.wording import counted
 
@@ -43,12 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --erase: delete the feedback instead of redacting it",
     )
     parser.add_argument("--yes", action="store_true", help="erase without asking")
-    parser.add_argument(
-        "--as",
-        dest="actor",
-        metavar="NAME",
-        help="your name, for the audit log (default: your computer login)",
-    )
+    add_actor_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         check_output_file(Path(args.out))
     db = open_db(args)
-    actor = args.actor or f"{getpass.getuser()} (command line)"
+    actor = actor_name(args)
     result = subject_access_search(db, args.name, args.phone, args.email, actor=actor)
     print(
         f"Found {counted(len(result.contacts), 'set')} of contact details, "
@@ -76,17 +77,8 @@ def run(args: argparse.Namespace) -> int:
         path = export_subject_access(result, Path(args.out), db=db, actor=actor)
         print(f"Written to {path}.")
     if args.erase and not result.empty:
-        if not args.yes:
-            if not sys.stdin.isatty():
-                print(
-                    "ppg-desktop subject-access: Nothing erased: add --yes to erase.",
-                    file=sys.stderr,
-                )
-                return 1
-            answer = input("Erase all of this for good? Type yes to go ahead: ")
-            if answer.strip().lower() != "yes":
-                print("Nothing erased.")
-                return 1
+        if not confirmed(args, NAME, "Erase all of this for good?", "Nothing erased", "erase"):
+            return 1
         counts = erase_subject(db, result, actor, delete_feedback=args.delete_feedback)
         print(
             f"Erased: {counted(counts['contacts_removed'], 'set')} of contact details removed, "
