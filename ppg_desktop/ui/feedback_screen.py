@@ -197,6 +197,8 @@ class FeedbackScreen(QWidget):
             action = status_menu.addAction(label)
             action.triggered.connect(lambda _=False, k=key: self.set_status_selected(k))
         self.bulk_status_button.setMenu(status_menu)
+        for button in (self.bulk_tag_button, self.bulk_status_button):
+            set_role(button, "menu-button")  # room for the ▾ beside the words
         self.delete_button = QPushButton("Delete")
         self.delete_button.setAccessibleName("Delete the selected items")
         self.delete_button.clicked.connect(self.delete_selected)

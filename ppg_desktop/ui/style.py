@@ -134,6 +134,7 @@ QPushButton[role="chip"][state="accepted"] {{ background: {"#ffff00" if high els
 QPushButton[role="chip"][state="rejected"] {{ color: {muted}; text-decoration: line-through; }}
 QPushButton, QToolButton {{ padding: 4px 12px; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: {box}px; height: {box}px; }}
+QPushButton[role="menu-button"] {{ padding-right: {box + 14}px; }}
 QPushButton:focus, QToolButton:focus, QComboBox:focus, QLineEdit:focus, QDateEdit:focus,
 QTextEdit:focus, QPlainTextEdit:focus, QCheckBox:focus, QListWidget:focus, QTableView:focus,
 QSpinBox:focus {{ border: 3px solid {focus}; }}

@@ -152,3 +152,10 @@ def test_high_contrast_buttons_have_a_visible_edge() -> None:
 
     assert "QPushButton { border: 2px solid #ffffff" in style_sheet(100, True)
     assert "QPushButton { border:" not in style_sheet(100, False)
+
+
+def test_menu_buttons_leave_room_for_their_arrow() -> None:
+    from ppg_desktop.ui.style import style_sheet
+
+    assert 'QPushButton[role="menu-button"] { padding-right: 30px; }' in style_sheet(100, False)
+    assert 'QPushButton[role="menu-button"] { padding-right: 38px; }' in style_sheet(150, True)
