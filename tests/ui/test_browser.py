@@ -419,7 +419,7 @@ def test_the_theme_buttons_are_in_view_without_scrolling_the_detail_panel(
 ) -> None:
     from PySide6.QtWidgets import QScrollArea
 
-    screen.resize(1150, 640)  # the Feedback screen on a 1366x768 laptop
+    screen.resize(1148, 700)  # the Feedback screen beside the sidebar on a 1366x768 laptop
     item_id = screen.detail.item.id if screen.detail.item else 0
     ThemeStore(ctx.db).set_link(item_id, ThemeStore(ctx.db).list()[0].id, state="suggested")
     screen.detail.show_item(item_id)
