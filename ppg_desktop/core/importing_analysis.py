@@ -4,7 +4,7 @@ Classifying and tagging are pure functions of the text, and they are most of an 
 so a big import shares them out between this process and worker processes (each given the
 taxonomy once), with progress and cancel between batches. This process keeps reading while the
 workers start, so slow-starting workers (a busy two-core laptop) cost little. Small imports, and
-machines with one or two cores, stay in-process. Identical comments are read once.
+machines with one core, stay in-process. Identical comments are read once.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ PARALLEL_FROM = 10_000  # below this, starting worker processes costs more than 
 IN_FLIGHT_PER_WORKER = 2  # batches given to each worker ahead; the rest stay for this process
 BATCH = 1000
 MAX_WORKERS = 8
-# On two cores (a typical PPG laptop, often busy with other work too) a worker's start-up and
-# its competition for the second core cost more than it reads: 50,000 rows took 12.5 s with a
-# worker against 10-11 s without (bench/import_bench.py, November 2026).
-WORKERS_FROM_CORES = 3
+# From two cores: on an idle two-core laptop a worker should nearly halve the reading (not
+# measured: the bench machine was never idle); where the second core is busy with other work it
+# measured from 3 s faster to 3 s slower over 50,000 rows (bench/import_bench.py, Nov 2026).
+WORKERS_FROM_CORES = 2
 
 ProgressCallback = Callable[[str, int, int], None]
 CancelCheck = Callable[[], bool]

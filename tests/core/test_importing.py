@@ -427,7 +427,7 @@ def test_big_imports_read_comments_in_worker_processes(
 
     monkeypatch.setattr(importing_analysis, "PARALLEL_FROM", 10)
     monkeypatch.setattr(importing_analysis, "BATCH", 7)
-    monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 2)
     source = tmp_path / "parallel.csv"
     comments = [
         "The receptionist was rude",
@@ -438,7 +438,7 @@ def test_big_imports_read_comments_in_worker_processes(
         f"21/02/2026,Riverside Surgery,{comments[n % 3]} (visit {n})" for n in range(40)
     ]
     source.write_text("\n".join(lines), encoding="utf-8")
-    assert importing_analysis.worker_count(40) == 3
+    assert importing_analysis.worker_count(40) == 2
     result = import_file(db, source)
     items = FeedbackStore(db).get_many(result.feedback_ids)
     taxonomy = load_taxonomy(db)
@@ -583,11 +583,11 @@ def test_taxonomy_goes_to_worker_processes_as_its_theme_rows(db: sqlite_utils.Da
     assert received.suggest(text)
 
 
-def test_two_core_machines_read_comments_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_core_machines_read_comments_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     from ppg_desktop.core import importing_analysis
 
-    monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 1)
     assert importing_analysis.worker_count(50_000) == 1
-    monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 3)
-    assert importing_analysis.worker_count(50_000) == 3
+    monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 2)
+    assert importing_analysis.worker_count(50_000) == 2
     assert importing_analysis.worker_count(100) == 1
