@@ -283,14 +283,11 @@ def test_every_missing_answer_is_marked_at_once(form: CaptureDialog, ctx: AppCon
 def test_the_comment_placeholder_fits_its_box_at_large_text(
     form: CaptureDialog, qtbot: QtBot
 ) -> None:
-    from PySide6.QtGui import QFont
-
     from ppg_desktop.ui.style import BASE_POINT_SIZE
 
-    large = QFont(form.font())
-    large.setPointSizeF(BASE_POINT_SIZE * 1.5)  # the app's 150% text
-    form.setFont(large)
+    large = round(BASE_POINT_SIZE * 1.5, 1)  # the app's 150% text, as its style sheet sets it
+    form.setStyleSheet(f"* {{ font-size: {large}pt; }}")
     form.resize(1000, 640)
-    qtbot.waitUntil(lambda: form.text.font().pointSizeF() == large.pointSizeF(), timeout=2000)
+    qtbot.waitUntil(lambda: form.text.font().pointSizeF() == large, timeout=2000)
     needed = form.text.fontMetrics().horizontalAdvance(form.text.placeholderText())
     assert needed < form.text.viewport().width()  # Qt would cut it off, not wrap it
