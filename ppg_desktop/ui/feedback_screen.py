@@ -122,6 +122,9 @@ class FeedbackScreen(QWidget):
             for field, shown in (saved.items() if isinstance(saved, dict) else [])
             if field in FIELDS and field != "text"
         }
+        # Read once here and when practices change: never from a font or style change, which
+        # can reach a screen whose database is already closed.
+        self._practice_names = self._read_practice_names()
         self._size_columns()
         self.table.viewport().installEventFilter(self)
         self.delegate = SearchHighlightDelegate(self.table)
@@ -238,6 +241,9 @@ class FeedbackScreen(QWidget):
         row.addWidget(close)
         self.undo_bar.hide()
 
+    def _read_practice_names(self) -> list[str]:
+        return [practice.name for practice in PracticeStore(self.ctx.db).list()]
+
     def _column_widths(self) -> dict[str, int]:
         """Each short column sized to its longest word (practice and themes capped), in pixels."""
         metrics = self.table.fontMetrics()
@@ -255,7 +261,7 @@ class FeedbackScreen(QWidget):
                 width = min(width, cap_chars * char)
             return width + pad
 
-        practices = [p.name for p in PracticeStore(self.ctx.db).list()]
+        practices = self._practice_names
         return {
             "date": fit("date", ["00/00/0000"]),
             "kind": fit("kind", list(KIND_LABELS.values())),
@@ -402,6 +408,7 @@ class FeedbackScreen(QWidget):
             self.filters.refresh_choices()
             self._fill_tag_menu()
             self.detail.refresh_themes()
+            self._practice_names = self._read_practice_names()
             self._size_columns()  # a practice's name may have grown
         if topic in ("feedback", "themes", "practices"):
             self.model.theme_names = self._theme_names()

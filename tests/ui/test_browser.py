@@ -441,3 +441,23 @@ def test_after_a_delete_the_next_item_is_chosen_not_the_top_of_the_list(
     _settle(qtbot, screen)
     assert screen.table.currentIndex().row() == 2
     assert screen.detail.item is not None and screen.detail.item.id == following
+
+
+def test_a_text_size_change_never_reads_the_database(tmp_path: Path, qtbot: QtBot) -> None:
+    """A style change reaches every screen, even one whose database is already closed (it
+    crashed the app's test run): sizing the columns must use names read earlier."""
+    from PySide6.QtGui import QFont
+
+    from ppg_desktop.core.db import open_database
+
+    own_db = open_database(tmp_path / "own.db")
+    PracticeStore(own_db).create("A Rather Long Practice Name Surgery")
+    own = FeedbackScreen(AppContext(own_db, tmp_path / "own.db"))
+    qtbot.addWidget(own)
+    _settle(qtbot, own)
+    own_db.close()
+    larger = QFont(own.font())
+    larger.setPointSizeF(larger.pointSizeF() * 1.5)
+    own.setFont(larger)  # a FontChange: columns are sized again, from the names read before
+    # (pytest-qt fails the test if the change raised inside Qt.) The width still fits the name:
+    assert own._widths["practice"] > own.table.fontMetrics().horizontalAdvance("A Rather Long")
