@@ -101,7 +101,7 @@ def line(
     met = True
     if target is not None:
         met = ours >= target if higher_is_better else ours <= target
-        text += f" | target {'>=' if higher_is_better else '<='} {target:,.0f}: {'met' if met else 'NOT MET'}"
+        text += f" | target {'>=' if higher_is_better else '<='} {target:,g}: {'met' if met else 'NOT MET'}"
     print(text)
     return met
 

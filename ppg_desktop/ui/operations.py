@@ -78,20 +78,30 @@ class _Runnable(QRunnable):
         try:
             result = self._work(self._control)
         except JobCancelled:
-            self._signals.cancelled.emit()
+            self._report("cancelled")
         except PPGError as exc:
             if self._control.cancelled:  # core code stops with its own "cancelled" error
-                self._signals.cancelled.emit()
+                self._report("cancelled")
             else:
-                self._signals.failed.emit(str(exc))
+                self._report("failed", str(exc))
         except Exception as exc:  # report any failure to the GUI rather than lose it in a thread
             traceback.print_exc()
-            self._signals.failed.emit(f"Something went wrong: {exc}")
+            self._report("failed", f"Something went wrong: {exc}")
         else:
             if self._control.cancelled:
-                self._signals.cancelled.emit()
+                self._report("cancelled")
             else:
-                self._signals.finished.emit(result)
+                self._report("finished", result)
+
+    def _report(self, signal_name: str, *args: Any) -> None:
+        """Emit an outcome, unless the app has already closed and deleted the receiver (a job
+        still running at quit has nobody left to tell; that is not an error)."""
+        if not shiboken6.isValid(self._signals):
+            return
+        try:
+            getattr(self._signals, signal_name).emit(*args)
+        except RuntimeError:  # deleted between the check and the emit, during shutdown
+            return
 
 
 class Job(QObject):
