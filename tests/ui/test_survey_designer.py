@@ -65,7 +65,9 @@ def test_edit_question_with_options_required_and_skip_logic(
     qtbot.mouseClick(designer.save_button, Qt.MouseButton.LeftButton)
     second = designer.survey.questions[1]
     assert second.show_if == {"question": first.uuid, "in": ["Over 30 minutes"]}
-    assert "Only if the answer to Q1 is “Over 30 minutes”" in designer.model.data(designer.model.index(1, 0))
+    assert "Only if the answer to Q1 is “Over 30 minutes”" in designer.model.data(
+        designer.model.index(1, 0)
+    )
 
     designer.list.setCurrentIndex(designer.model.index(0, 0))
     qtbot.mouseClick(designer.remove_button, Qt.MouseButton.LeftButton)
