@@ -21,7 +21,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -45,7 +44,7 @@ from ppg_desktop.core.reports.preview import render_pages
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.messages import ask_yes_no, show_problem
 from ppg_desktop.ui.operations import Job, JobCancelled, JobControl, run_job, with_worker_db
-from ppg_desktop.ui.widgets import error_label, heading, show_error
+from ppg_desktop.ui.widgets import DateField, error_label, heading, show_error
 
 PREVIEW_WIDTH = 620  # pixels across one previewed page
 PRINT_DPI = 300
@@ -94,7 +93,8 @@ class ReportsScreen(QWidget):
         for key, label in PRESETS.items():
             self.preset.addItem(label, key)
         self.preset.addItem("Custom dates", CUSTOM)
-        self.date_from, self.date_to = QDateEdit(), QDateEdit()
+        # DateField: Tab moves on rather than into the year, as in the feedback form
+        self.date_from, self.date_to = DateField(), DateField()
         for edit, name in ((self.date_from, "From"), (self.date_to, "To")):
             edit.setDisplayFormat("dd/MM/yyyy")
             edit.setCalendarPopup(True)
