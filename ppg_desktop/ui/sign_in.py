@@ -163,7 +163,7 @@ class SetPinDialog(QDialog):
         self.save_button = QPushButton("&Set PIN" if user or first_chair else "&Add user")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        cancel = QPushButton("&Not now" if first_chair else "Cancel")
+        cancel = QPushButton("Not no&w" if first_chair else "Cancel")
         cancel.clicked.connect(self.reject)
         if first_chair:
             explanation = (
