@@ -534,12 +534,20 @@ def _write_feedback(ctx: DemoContext, items: list[DemoItem]) -> tuple[int, int]:
     return links, confirmed
 
 
+RETENTION_DAYS_FOR_CONTACTS = 400  # 12 months after closing, plus a margin for slow closing
+
+
 def _write_contacts(ctx: DemoContext, items: list[DemoItem]) -> int:
     """Some who left a number also agreed to be contacted: kept apart from the comment."""
     rows = []
+    # A PPG that follows its retention periods has already removed contact details of matters
+    # closed long ago, so the demo holds none (and a first start does not greet with a purge).
+    closed_long_ago = ctx.plan.today - dt.timedelta(days=RETENTION_DAYS_FOR_CONTACTS)
     for item in items:
         contact = item.extra.get("contact")
         if contact and ctx.rng.random() < 0.4:
+            if item.status in ("answered", "closed") and item.received_on < closed_long_ago:
+                continue
             stamp = ctx.stamp(item.received_on)
             rows.append(
                 (
