@@ -378,3 +378,14 @@ def test_cli_rejects_a_bad_size(
         main(["demo", "--db", str(db_path), "--size", size])
     assert stopped.value.code == 2
     assert "--size" in capsys.readouterr().err
+
+
+def test_demo_follows_its_retention_periods(
+    demo_db: tuple[sqlite_utils.Database, DemoSummary],
+) -> None:
+    from ppg_desktop.core.retention import purge_preview
+
+    db, summary = demo_db
+    assert summary.contacts > 0
+    plan = purge_preview(db, summary.date_to)
+    assert plan.contact_ids == []
