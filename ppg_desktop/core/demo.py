@@ -534,7 +534,9 @@ def _write_feedback(ctx: DemoContext, items: list[DemoItem]) -> tuple[int, int]:
     return links, confirmed
 
 
-RETENTION_DAYS_FOR_CONTACTS = 400  # 12 months after closing, plus a margin for slow closing
+# Contact details go 12 months after the matter closes; a matter closes after it was received,
+# so only closed matters received over a year ago can be due.
+RETENTION_DAYS_FOR_CONTACTS = 366
 
 
 def _write_contacts(ctx: DemoContext, items: list[DemoItem]) -> int:
@@ -542,11 +544,11 @@ def _write_contacts(ctx: DemoContext, items: list[DemoItem]) -> int:
     rows = []
     # A PPG that follows its retention periods has already removed contact details of matters
     # closed long ago, so the demo holds none (and a first start does not greet with a purge).
-    closed_long_ago = ctx.plan.today - dt.timedelta(days=RETENTION_DAYS_FOR_CONTACTS)
+    received_long_ago = ctx.plan.today - dt.timedelta(days=RETENTION_DAYS_FOR_CONTACTS)
     for item in items:
         contact = item.extra.get("contact")
         if contact and ctx.rng.random() < 0.4:
-            if item.status in ("answered", "closed") and item.received_on < closed_long_ago:
+            if item.status in ("answered", "closed") and item.received_on < received_long_ago:
                 continue
             stamp = ctx.stamp(item.received_on)
             rows.append(
