@@ -18,6 +18,7 @@ from ppg_desktop.core.user_store import UserStore
 from ppg_desktop.ui import messages, startup_checks
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.data_menu import build_data_menu, export_feedback
+from ppg_desktop.ui.operations import wait_for_jobs
 
 
 def _labels(ctx: AppContext, qtbot: QtBot) -> list[str]:
@@ -72,6 +73,9 @@ def test_export_feedback_is_redacted_and_audited(
     try:
         export_feedback(AppContext(db, db_path), None, out, full_text=False)
         qtbot.waitUntil(lambda: AuditStore(db).list(action="export") != [], timeout=10_000)
+        # let the job's "finished" reach the GUI thread while the sink still answers its message
+        assert wait_for_jobs(10_000)
+        qtbot.wait(100)
     finally:
         messages.problem_sink = None
     frame = pd.read_excel(out)
