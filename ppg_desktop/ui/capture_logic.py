@@ -58,6 +58,14 @@ class CaptureData:
     entered_by: int | None = None
 
 
+# How a chip's state on the form is stored: (link state, who decided)
+CHIP_LINKS: dict[str, tuple[str, str]] = {
+    "accepted": ("confirmed", "manual"),
+    "rejected": ("rejected", "manual"),
+    "suggested": ("suggested", "auto"),
+}
+
+
 def suggest(text: str, taxonomy: Any) -> list[Any]:
     """Theme suggestions for the text (ThemeMatch list), or none while tagging is unavailable."""
     if not text.strip() or taxonomy is None:
@@ -156,34 +164,17 @@ def save_capture(db: sqlite_utils.Database, actor: str, data: CaptureData) -> Fe
             entered_by=data.entered_by,
         )
         for choice in data.themes:
-            theme = themes.get_by_slug(choice.slug)
-            if choice.state == "accepted":
-                themes.set_link(
-                    item.id,
-                    theme.id,
-                    state="confirmed",
-                    source="manual",
-                    score=choice.score,
-                    evidence=choice.evidence,
-                )
-            elif choice.state == "rejected" and not choice.manual:
-                themes.set_link(
-                    item.id,
-                    theme.id,
-                    state="rejected",
-                    source="manual",
-                    score=choice.score,
-                    evidence=choice.evidence,
-                )
-            elif choice.state == "suggested":
-                themes.set_link(
-                    item.id,
-                    theme.id,
-                    state="suggested",
-                    source="auto",
-                    score=choice.score,
-                    evidence=choice.evidence,
-                )
+            if choice.state == "rejected" and choice.manual:
+                continue  # a theme the volunteer added and then took back: nothing to remember
+            link_state, source = CHIP_LINKS[choice.state]
+            themes.set_link(
+                item.id,
+                themes.get_by_slug(choice.slug).id,
+                state=link_state,
+                source=source,
+                score=choice.score,
+                evidence=choice.evidence,
+            )
         if not data.contact.is_empty():
             _store_contact(db, actor, item.id, data.contact)
     return FeedbackStore(db, actor).get(item.id)
