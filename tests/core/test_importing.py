@@ -569,6 +569,56 @@ def test_big_imports_index_new_rows_for_search_in_one_pass(
     assert FeedbackStore(db).count() == 31
 
 
+def _closed_at_by_text(db: sqlite_utils.Database) -> dict[str, tuple[str, bool]]:
+    """Each row's status, and whether its closed_at is the moment it was stored."""
+    return {
+        text: (status, closed_at is not None and closed_at == created_at)
+        for text, status, closed_at, created_at in db.execute(
+            "SELECT text, status, closed_at, created_at FROM feedback"
+        )
+    }
+
+
+@pytest.mark.parametrize("bulk_from", [10, 10_000])
+def test_rows_imported_as_closed_are_dated_the_same_in_bulk_or_one_by_one(
+    db: sqlite_utils.Database,
+    practices: PracticeStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    bulk_from: int,
+) -> None:
+    """A big import pauses the trigger that dates closed rows and dates them itself."""
+    from ppg_desktop.core import importing
+
+    monkeypatch.setattr(importing, "BULK_SEARCH_FROM", bulk_from)
+    statuses = ["New", "Closed", "Answered", "Raised with practice"] * 5
+    source = tmp_path / "statuses.csv"
+    source.write_text(
+        "\n".join(
+            ["Date,Practice,Comment,Status"]
+            + [f"21/02/2026,Riverside Surgery,Visit {n},{s}" for n, s in enumerate(statuses)]
+        ),
+        encoding="utf-8",
+    )
+    closed_trigger = db.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'feedback_closed_on_insert'"
+    ).fetchone()
+    import_file(db, source)
+    found = _closed_at_by_text(db)
+    assert len(found) == 20
+    for n, status in enumerate(statuses):
+        stored, dated = found[f"Visit {n}"]
+        assert dated == (stored in ("answered", "closed")), (status, stored)
+    assert {status for status, _ in found.values()} == {"new", "closed", "answered", "raised"}
+    assert (
+        db.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'feedback_closed_on_insert'"
+        ).fetchone()
+        == closed_trigger
+        is not None
+    )
+
+
 def test_taxonomy_goes_to_worker_processes_as_its_theme_rows(db: sqlite_utils.Database) -> None:
     import pickle
 
