@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import sqlite_utils
 
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.models import Evidence
+from ppg_desktop.core.regex_prefilter import pattern_needs
 from ppg_desktop.core.tagging_rules import (
     CompiledTheme,
     Hit,
@@ -59,6 +61,24 @@ class ThemeMatch:
     keywords: tuple[str, ...] = field(default=())  # the keyword entries that matched
 
 
+def _lower_needs(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Text (lower case) one of which every match of this case-blind pattern contains, so the
+    pattern need not be run on a comment without any of it; None when that is not known.
+
+    Worked out on the pattern as if it minded case; a lower-case comment then contains the
+    text whenever the case-blind pattern matches, provided the comment is plain ASCII (some
+    other letters match case-blind without lowering to the same letter, so any other comment
+    runs every pattern).
+    """
+    try:
+        needs = pattern_needs(re.compile(pattern.pattern))
+    except re.error:
+        return None
+    if needs is None or not all(needed.isascii() for needed in needs):
+        return None
+    return frozenset(needed.lower() for needed in needs)
+
+
 def _score(weight: float, threshold: float) -> float:
     """Map summed weights to 0-1: the threshold gives 0.5, each further threshold halves the rest."""
     return round(1.0 - 0.5 ** (weight / threshold), 3)
@@ -71,7 +91,12 @@ class Taxonomy:
         """Index the compiled themes' phrases for matching."""
         self.themes = list(themes)
         self.matcher = Matcher(self.themes)
-        self._with_patterns = [i for i, theme in enumerate(self.themes) if theme.patterns]
+        # (theme number, pattern, weight, source, the text one of which it needs, or None)
+        self._patterns = [
+            (number, pattern, weight, source, _lower_needs(pattern))
+            for number, theme in enumerate(self.themes)
+            for pattern, weight, source in theme.patterns
+        ]
         self.source_rows: list[dict[str, Any]] | None = None  # set by _compile_rows
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -92,36 +117,43 @@ class Taxonomy:
         if not text or not text.strip():
             return []
         matcher = self.matcher
-        tokens = matcher.tokens(text)
-        found = matcher.phrase_hits(tokens)
+        words, starts, ends, sentences = matcher.read_words(text)
+        found = matcher.phrase_hits(words, sentences)
+        found_ids = found.keys()
         hits: dict[int, list[Hit]] = {}
         blocked: dict[int, list[tuple[int, int]]] = {}
         owners, rules = matcher.owners, matcher.rules
         for phrase_id, phrase_spans in found.items():
             for rule_number in owners.get(phrase_id, ()):
                 rule = rules[rule_number]
-                parts = rule.phrase_ids
-                if len(parts) == 1:
+                if len(rule.phrase_ids) == 1:
                     spans = phrase_spans
-                elif all(part in found for part in parts):
-                    spans = matcher.rule_hits(rule, found, tokens)
+                elif found_ids >= rule.needs:
+                    spans = matcher.rule_hits(rule, found, sentences)
                 else:
                     continue  # a near rule needs all of its parts
                 if rule.exclude:
                     blocked.setdefault(rule.theme, []).extend(
-                        (tokens[first].start, tokens[last].end) for first, last in spans
+                        [(starts[first], ends[last]) for first, last in spans]
                     )
                 else:
+                    source, weight = rule.source, rule.weight
                     hits.setdefault(rule.theme, []).extend(
-                        Hit(rule.source, rule.weight, tokens[first].start, tokens[last].end)
-                        for first, last in spans
+                        [(source, weight, starts[first], ends[last]) for first, last in spans]
                     )
-        for theme_number in self._with_patterns:
-            for pattern, weight, source in self.themes[theme_number].patterns:
+        if self._patterns:
+            lowered = text.lower() if text.isascii() else None
+            for theme_number, pattern, weight, source, needs in self._patterns:
+                if (
+                    needs is not None
+                    and lowered is not None
+                    and not any(needed in lowered for needed in needs)
+                ):
+                    continue  # it cannot match without one of these
                 for regex_hit in pattern.finditer(text):
                     if regex_hit.end() > regex_hit.start():
                         hits.setdefault(theme_number, []).append(
-                            Hit(source, weight, regex_hit.start(), regex_hit.end())
+                            (source, weight, regex_hit.start(), regex_hit.end())
                         )
         matches = []
         for theme_number, theme_hits in hits.items():
@@ -139,17 +171,18 @@ class Taxonomy:
     ) -> ThemeMatch | None:
         """Sum the weights of the different entries found (outside exclusions) for one theme."""
         if blocked:
-            hits = [h for h in hits if not any(s < h.end and h.start < e for s, e in blocked)]
+            hits = [h for h in hits if not any(s < h[3] and h[2] < e for s, e in blocked)]
         # One stretch of text counts once, at its best weight, however many entries match it
         # (e.g. "ring" and "ringing" both find "ringing").
         best_at: dict[tuple[int, int], Hit] = {}
         for hit in hits:
-            held = best_at.get((hit.start, hit.end))
-            if held is None or hit.weight > held.weight:
-                best_at[(hit.start, hit.end)] = hit
+            at = (hit[2], hit[3])
+            held = best_at.get(at)
+            if held is None or hit[1] > held[1]:
+                best_at[at] = hit
         weights: dict[str, float] = {}
-        for hit in best_at.values():
-            weights[hit.source] = max(weights.get(hit.source, 0.0), hit.weight)
+        for source, weight, _, _ in best_at.values():
+            weights[source] = max(weights.get(source, 0.0), weight)
         total = sum(weights.values())
         if total < theme.threshold:
             return None
@@ -166,7 +199,7 @@ class Taxonomy:
 
 def _evidence(text: str, hits: list[Hit]) -> list[Evidence]:
     """The hits as character spans in reading order, overlapping spans joined into one."""
-    spans = sorted((h.start, h.end) for h in hits)
+    spans = sorted([(hit[2], hit[3]) for hit in hits])
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:

@@ -135,13 +135,15 @@ def inflections(word: str) -> set[str]:
     return forms
 
 
-class Token(NamedTuple):
-    """One word of the text: its cleaned form, where it is, and which sentence it is in."""
+class WordsRead(NamedTuple):
+    """A text's words, cleaned, as parallel lists: each word, where it starts and ends in the
+    text, and which sentence it is in (parallel lists rather than an object per word, since
+    every imported comment is read this way)."""
 
-    word: str
-    start: int
-    end: int
-    sentence: int
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    sentences: list[int]
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,8 @@ class Element:
 
 
 Phrase = tuple[Element, ...]
+# the phrases that can start at one word (see Matcher._word_plan)
+WordPlan = tuple[tuple[int, ...], bool, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -337,14 +341,9 @@ def compile_theme(
     )
 
 
-class Hit(NamedTuple):
-    """Where one keyword entry (or regex pattern) matched, as a character span (a tuple: made
-    tens of times per comment, so cheap to build)."""
-
-    source: str
-    weight: float
-    start: int
-    end: int
+# Where one keyword entry (or regex pattern) matched: (source, weight, start, end), a character
+# span. A plain tuple: made tens of times per comment, so cheap to build and to read.
+Hit = tuple[str, float, int, int]
 
 
 @dataclass(frozen=True)
@@ -357,6 +356,7 @@ class Rule:
     phrase_ids: tuple[int, ...]
     windows: tuple[int, ...]
     exclude: bool
+    needs: frozenset[int] = frozenset()  # phrase_ids as a set, to check all were found at once
 
 
 @dataclass
@@ -374,7 +374,9 @@ class Matcher:
     by_number: list[int] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
     fuzzy_index: dict[str, str] = field(default_factory=dict)
+    pair_firsts: frozenset[str] = frozenset()  # words that begin a by_pair phrase
     _clean_cache: dict[str, str] = field(default_factory=dict)
+    _word_plans: dict[str, WordPlan] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Number every distinct phrase once and index it; turn entries into rules."""
@@ -397,12 +399,14 @@ class Matcher:
                         tuple(ids),
                         entry.windows,
                         entry.exclude,
+                        frozenset(ids),
                     )
                 )
                 # A rule is looked at only when its rarest-looking part is found, since it needs
                 # every part anyway: common words (a clinician, "appointment") stay cheap.
                 key = min(ids, key=lambda pid: self._commonness(self.phrases[pid]))
                 self.owners.setdefault(key, []).append(rule_number)
+        self.pair_firsts = frozenset(first for first, _ in self.by_pair)
         self._build_fuzzy()
 
     @staticmethod
@@ -483,9 +487,12 @@ class Matcher:
                     return swapped
         return word
 
-    def tokens(self, text: str) -> list[Token]:
+    def read_words(self, text: str) -> WordsRead:
         """The text's words, cleaned, with their character spans and sentence numbers."""
-        result: list[Token] = []
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        sentences: list[int] = []
         sentence = 0
         cache = self._clean_cache
         for found in _TOKEN_OR_BREAK.finditer(text):
@@ -496,17 +503,41 @@ class Matcher:
             word = cache.get(raw)
             if word is None:
                 word = self._clean(raw)
-            result.append(Token(word, found.start(), found.end(), sentence))
-        return result
+            words.append(word)
+            start, end = found.span()
+            starts.append(start)
+            ends.append(end)
+            sentences.append(sentence)
+        return WordsRead(words, starts, ends, sentences)
 
-    def phrase_hits(self, tokens: list[Token]) -> dict[int, list[tuple[int, int]]]:
-        """Every occurrence of every indexed phrase, as inclusive token ranges by phrase id."""
+    def _word_plan(self, word: str) -> WordPlan:
+        """The phrases that can start at this word: the one-word phrases it is, whether a
+        two-word phrase may start here, and the other phrases (longer ones, prefixes, numbers)
+        that start with it, in that order; cached, as words recur."""
+        slow = list(self.by_first.get(word, ()))
+        if self.by_number and (word[:1].isdigit() or word in _NUMBER_WORDS):
+            slow += self.by_number
+        if self.by_prefix:
+            slow += [
+                p
+                for p in self.by_prefix.get(word[:3], ())
+                if word.startswith(self.phrases[p][0].prefix)
+            ]
+        plan = (tuple(self.by_word.get(word, ())), word in self.pair_firsts, tuple(slow))
+        if len(self._word_plans) > 50_000:
+            self._word_plans.clear()
+        self._word_plans[word] = plan
+        return plan
+
+    def phrase_hits(
+        self, words: list[str], sentences: list[int]
+    ) -> dict[int, list[tuple[int, int]]]:
+        """Every occurrence of every indexed phrase, as inclusive word ranges by phrase id."""
         hits: dict[int, list[tuple[int, int]]] = {}
-        words = [token.word for token in tokens]
-        sentences = [token.sentence for token in tokens]
         count = len(words)
         phrases = self.phrases
-        by_word, by_pair, by_first = self.by_word, self.by_pair, self.by_first
+        by_pair = self.by_pair
+        plans = self._word_plans
 
         def rest_matches(phrase: Phrase, i: int, start: int) -> bool:
             """Whether the phrase's remaining words follow position i, in the same sentence."""
@@ -516,22 +547,17 @@ class Matcher:
             return all(phrase[k].accepts(words[i + k]) for k in range(start, len(phrase)))
 
         for i, word in enumerate(words):
-            for phrase_id in by_word.get(word, ()):
+            plan = plans.get(word)
+            if plan is None:
+                plan = self._word_plan(word)
+            single, starts_pair, slow = plan
+            for phrase_id in single:
                 hits.setdefault(phrase_id, []).append((i, i))
-            if i + 1 < count and sentences[i + 1] == sentences[i]:
+            if starts_pair and i + 1 < count and sentences[i + 1] == sentences[i]:
                 for phrase_id in by_pair.get((word, words[i + 1]), ()):
                     phrase = phrases[phrase_id]
                     if len(phrase) == 2 or rest_matches(phrase, i, 2):
                         hits.setdefault(phrase_id, []).append((i, i + len(phrase) - 1))
-            slow = list(by_first.get(word, ()))
-            if self.by_number and (word[:1].isdigit() or word in _NUMBER_WORDS):
-                slow += self.by_number
-            if self.by_prefix:
-                slow += [
-                    p
-                    for p in self.by_prefix.get(word[:3], ())
-                    if word.startswith(phrases[p][0].prefix)
-                ]
             for phrase_id in slow:
                 phrase = phrases[phrase_id]
                 if len(phrase) == 1 or rest_matches(phrase, i, 1):
@@ -539,9 +565,9 @@ class Matcher:
         return hits
 
     def rule_hits(
-        self, rule: Rule, found: dict[int, list[tuple[int, int]]], tokens: list[Token]
+        self, rule: Rule, found: dict[int, list[tuple[int, int]]], sentences: list[int]
     ) -> list[tuple[int, int]]:
-        """Token ranges where one rule matched.
+        """Word ranges where one rule matched.
 
         A near rule needs each further part within its window of the parts already found,
         on either side and in the same sentence; the range covers them all.
@@ -556,7 +582,7 @@ class Matcher:
                 low = bisect_left(starts, a_first - reach)
                 high = bisect_right(starts, a_last + window + 1)
                 for b_first, b_last in others[low:high]:
-                    if tokens[a_first].sentence != tokens[b_first].sentence:
+                    if sentences[a_first] != sentences[b_first]:
                         continue
                     gap = b_first - a_last - 1 if b_first > a_last else a_first - b_last - 1
                     if 0 <= gap <= window:

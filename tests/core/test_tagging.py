@@ -214,6 +214,43 @@ def test_wildcard_numbers_weights_and_exclusions_in_a_custom_theme() -> None:
     assert taxonomy.suggest("The flu clinic closed early") == []  # 'clinic' excluded there
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("the nhs app crashed again", "nhs app"),  # the pattern is in capitals
+        ("The NHS  App crashed again", "NHS  App"),
+        ("Told me it was fine", "Told me it was fine"),
+        ("A long wait to be ſeen", "wait to be ſeen"),  # re reads ſ as s when case-blind
+        ("The Kelvin sign: Kept waiting", "Kept waiting"),
+        ("nothing to see here", None),
+        ("said it", None),  # the pattern needs more than one of its words
+    ],
+)
+def test_regex_patterns_find_the_same_whether_or_not_they_are_skipped(
+    text: str, found: str | None
+) -> None:
+    """Patterns are skipped on a comment without the text they need; only when they could
+    not have matched anyway (case-blind, and any letter outside plain ASCII runs them all)."""
+    theme = compile_theme(
+        "apps",
+        "Apps",
+        [],
+        {
+            "patterns": [
+                {"regex": r"\bNHS\s+App\b"},
+                {"regex": r"\b(?:told|said) (?:me )?it was \w+"},
+                {"regex": r"\bkept waiting\b"},
+                {"regex": r"\bwait to be seen\b"},
+            ]
+        },
+    )
+    matches = Taxonomy([theme]).suggest(text)
+    if found is None:
+        assert matches == []
+    else:
+        assert [e.text for m in matches for e in m.evidence] == [found]
+
+
 def test_default_taxonomy_is_cached() -> None:
     assert default_taxonomy() is default_taxonomy()
 
