@@ -135,13 +135,17 @@ class PatternFilter:
                 self._short.append((needed, indexes))
             else:
                 self._by_trigram.setdefault(needed[:_TRIGRAM], []).append((needed, indexes))
+        self._trigrams = frozenset(self._by_trigram)
 
     def candidates(self, text: str) -> list[int]:
         """Indexes of the patterns worth running on this text, in their original order."""
         chosen = set(self.always)
         by_trigram = self._by_trigram
-        for trigram in {text[i : i + _TRIGRAM] for i in range(len(text) - _TRIGRAM + 1)}:
-            for needed, indexes in by_trigram.get(trigram, ()):
+        # the text's runs of _TRIGRAM (three) characters that some needed text starts with
+        runs = zip(text, text[1:], text[2:], strict=False)  # the shorter ones end it
+        starts = self._trigrams.intersection(map("".join, runs))
+        for trigram in starts:
+            for needed, indexes in by_trigram[trigram]:
                 if needed in text:
                     chosen.update(indexes)
         for needed, indexes in self._short:

@@ -120,9 +120,9 @@ def _clause_score(clause: str) -> float:
             close_negation()
             ignoring = False
             continue
-        if ignoring or any(s <= at < e for s, e in ignored):
+        if ignoring or (ignored and any(s <= at < e for s, e in ignored)):
             continue
-        if any(s <= at < e for s, e in covered):
+        if covered and any(s <= at < e for s, e in covered):
             pending, negation_left = None, 0
             continue
         if word in lex.contrast:
