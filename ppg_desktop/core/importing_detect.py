@@ -10,18 +10,22 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ppg_desktop.core.errors import PPGError
+from ppg_desktop.core.wording import counted
 
 DELIMITERS = (",", ";", "\t")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 DATE_ORDERS = ("dmy", "mdy")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 HEADER_SEARCH_ROWS = 15
+SNIFF_BYTES = 8192  # enough of the start of a file to tell what kind of file it is
 
 Cell = Any  # str, or a date/datetime/number from a spreadsheet cell
 
@@ -50,17 +54,24 @@ class SourceTable:
     overlong: dict[int, int] = field(default_factory=dict)  # row number -> values found
 
     def describe(self) -> str:
-        """One line for the wizard and the CLI: what was detected."""
-        parts = []
+        """What was found, to follow 'Found ' (the wizard) or 'Read ' (the CLI).
+
+        Only what a volunteer can act on: where the headings are, how many rows, which sheet,
+        and a warning when the text had to be guessed. Encodings are not named: Excel's own
+        CSV and UTF-8 both read correctly, and the names mean nothing to most people.
+        """
+        rows = counted(len(self.rows), "row") + " of data" if self.rows else "no rows of data"
+        text = f"{rows} below the column headings on row {self.header_row}"
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
-        if self.encoding:
-            parts.append(f"encoding {self.encoding}")
-        if self.delimiter:
-            parts.append(f"separated by {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}")
-        parts.append(f"header on row {self.header_row}")
-        parts.append(f"{len(self.rows):,} data rows")
-        return ", ".join(parts)
+            text += f" of the sheet '{self.sheet}'"
+        if self.delimiter and self.delimiter != ",":
+            text += f" (values separated by {DELIMITER_NAMES.get(self.delimiter, self.delimiter)})"
+        if self.encoding == "Latin-1":
+            text += (
+                "; some letters may not have been read correctly, so check any £ signs and "
+                "accented letters in the preview"
+            )
+        return text
 
 
 # --- encoding and delimiter ---------------------------------------------------------------------
@@ -75,6 +86,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8"), "UTF-8 (with BOM)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "UTF-16"
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16, "UTF-16"
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -83,6 +97,34 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "Latin-1"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text saved as UTF-16 with no byte-order mark (some exports do this): every other byte of
+    plain text is then zero. Without this the file would look like binary rubbish."""
+    sample = data[:1000]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    """True for text decoded from a file that is not text at all (a program, a picture, a
+    damaged file): real CSV files have no NUL characters and hardly any other control ones."""
+    sample = text[:SNIFF_BYTES]
+    if "\x00" in sample:
+        return True
+    controls = sum(
+        1 for ch in sample if (ch < " " and ch not in "\t\n\r") or "\x7f" <= ch <= "\x9f"
+    )
+    return controls > max(2, 0.02 * len(sample))  # a stray one in a short file is no sign
 
 
 def detect_delimiter(text: str) -> str:
@@ -108,6 +150,185 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
+# --- what kind of file it really is -------------------------------------------------------------
+# Volunteers pick the wrong file, rename files, and are sent PDFs and photos of spreadsheets: say
+# what the file is and what to do, rather than reading rubbish or quoting a library's error.
+_RESAVE = "save it as an Excel Workbook (.xlsx) or as CSV, and import that file"
+_PICTURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+_ARCHIVES = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x1f\x8b")  # 7-Zip, RAR, gzip
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files, Outlook emails, locked workbooks
+
+
+def _damaged_workbook(path: Path) -> str:
+    renamed = (
+        f", or it may be another kind of file with a name ending in {path.suffix}"
+        if path.suffix.lower() in SPREADSHEET_SUFFIXES
+        else ""
+    )
+    return (
+        f"{path.name} cannot be opened as an Excel workbook: it may be damaged{renamed}. Open it "
+        f"in Excel (which can often repair a damaged workbook), {_RESAVE}."
+    )
+
+
+def _old_excel(path: Path) -> str:
+    return (
+        f"{path.name} is an old-style Excel workbook (.xls), which PPG Desk cannot read "
+        f"directly. Open it in Excel or LibreOffice, {_RESAVE}."
+    )
+
+
+def _not_text(path: Path) -> str:
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return _damaged_workbook(path)
+    if path.suffix.lower() == ".xls":
+        return _old_excel(path)
+    return (
+        f"{path.name} is not a spreadsheet: it does not hold text that PPG Desk can read. Check "
+        f"that you chose the right file. If the feedback is in a spreadsheet, open it in Excel, "
+        f"{_RESAVE}."
+    )
+
+
+def _document(path: Path, what: str) -> str:
+    return (
+        f"{path.name} is {what}, not a spreadsheet. If the feedback is in a table, copy the table "
+        f"into a new Excel sheet, {_RESAVE}."
+    )
+
+
+def _other_file(path: Path, what: str) -> str:
+    return (
+        f"{path.name} is {what}, not a spreadsheet. Check that you chose the right file: the "
+        "feedback needs to be in a spreadsheet saved from Excel as an Excel Workbook (.xlsx) or "
+        "as CSV."
+    )
+
+
+def _office_file_problem(path: Path) -> str:
+    """An old-format (OLE) Office file: say which kind, from the names of the parts inside."""
+    data = path.read_bytes()
+
+    def holds(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+
+    if holds("EncryptedPackage"):
+        return (
+            f"{path.name} is protected with a password, so PPG Desk cannot open it. Open it in "
+            "Excel, remove the password, save it, and import it again."
+        )
+    if holds("__substg1.0_"):
+        return (
+            f"{path.name} is an Outlook email, not a spreadsheet. Open the email, save the "
+            "attached spreadsheet to your computer, and import that file."
+        )
+    if holds("WordDocument"):
+        return _document(path, "a Word document")
+    if holds("PowerPoint Document"):
+        return _other_file(path, "a PowerPoint presentation")
+    if holds("Workbook") or holds("Book") or path.suffix.lower() == ".xls":
+        return _old_excel(path)
+    return (
+        f"{path.name} is an older Microsoft Office file, not a spreadsheet PPG Desk can read. If "
+        f"it is a spreadsheet, open it in Excel, {_RESAVE}."
+    )
+
+
+def _zip_problem(path: Path) -> str | None:
+    """None for an Excel workbook (whatever its name); otherwise what the zip file really is."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            mimetype = (
+                archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+            )
+    except (zipfile.BadZipFile, OSError, NotImplementedError, zlib.error):
+        if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            return _damaged_workbook(path)
+        return (
+            f"{path.name} is a damaged compressed (zip) file, not a spreadsheet. Check that "
+            "you chose the right file."
+        )
+    if any(name.startswith("xl/") for name in names):
+        return None
+    if any(name.startswith("word/") for name in names):
+        return _document(path, "a Word document")
+    if any(name.startswith("ppt/") for name in names):
+        return _other_file(path, "a PowerPoint presentation")
+    if mimetype.endswith("opendocument.spreadsheet"):
+        return (
+            f"{path.name} is a LibreOffice or OpenOffice spreadsheet (.ods), which PPG Desk "
+            f"cannot read directly. Open it in LibreOffice Calc, {_RESAVE}."
+        )
+    if mimetype.endswith("opendocument.text"):
+        return _document(path, "a word-processor document (OpenDocument text)")
+    if any(name.startswith("Index/") and name.endswith(".iwa") for name in names):
+        return (
+            f"{path.name} is an Apple Numbers spreadsheet, which PPG Desk cannot read directly. "
+            "In Numbers, choose File, then Export To, then CSV or Excel, and import that file."
+        )
+    inside = [
+        Path(name).name
+        for name in names
+        if Path(name).suffix.lower() in (".csv", ".xls", *SPREADSHEET_SUFFIXES)
+    ]
+    holding = (
+        f" It holds {', '.join(inside[:3])}{' and more' if len(inside) > 3 else ''}."
+        if inside
+        else ""
+    )
+    return (
+        f"{path.name} is a compressed (zip) folder, not a spreadsheet.{holding} Open the folder, "
+        "copy the spreadsheet out of it (for example onto the Desktop), and import that file."
+    )
+
+
+def _format_problem(path: Path, head: bytes) -> str | None:
+    """What a file that is clearly not CSV text is (from its first bytes), or None."""
+    for magic, what in _PICTURES:
+        if head.startswith(magic):
+            return (
+                f"{path.name} is a picture ({what}), not a spreadsheet: PPG Desk cannot read "
+                "the writing in a picture. Choose the spreadsheet file instead. For a photo of "
+                "a paper form, type the answers in."
+            )
+    if head.startswith(b"%PDF"):
+        return (
+            f"{path.name} is a PDF document, not a spreadsheet, and PPG Desk cannot read the "
+            "feedback out of it. Ask whoever sent it for the spreadsheet it was made from (Excel "
+            "or CSV), and import that instead."
+        )
+    if head.startswith(b"{\\rtf"):
+        return _document(path, "a document (Rich Text Format)")
+    if head.startswith(_ARCHIVES):
+        return (
+            f"{path.name} is a compressed file, not a spreadsheet. Take the spreadsheet out of "
+            "it first, and import that file."
+        )
+    if head.startswith(_OLE):
+        return _office_file_problem(path)
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return (
+            f"{path.name} is a web page (HTML), not a spreadsheet. If it shows a table of "
+            f"feedback, open it in Excel, {_RESAVE}."
+        )
+    if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        return (
+            f"{path.name} is in an older Excel format (XML Spreadsheet 2003), which PPG Desk "
+            f"cannot read directly. Open it in Excel, {_RESAVE}."
+        )
+    return None
+
+
 # --- reading ------------------------------------------------------------------------------------
 def _is_blank(cells: Sequence[Cell]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
@@ -123,9 +344,12 @@ def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list[Cell]]]:
             rows.append((start_line, list(record)))
             start_line = reader.line_num + 1
     except csv.Error as exc:
+        # in practice only "field larger than field limit": a quotation mark left open runs on
+        # through line after line until one value holds more text than any comment could
         raise UnreadableFile(
-            f"Line {reader.line_num} of the file cannot be read ({exc}). Check for a stray "
-            "quotation mark on that line."
+            f"Line {start_line} of the file cannot be read: from there on, the text runs on "
+            'without a break, usually because of a stray quotation mark (") on that line. '
+            "Remove it, or close it, and import the file again."
         ) from exc
     if rows and _unclosed_quote(text, delimiter):
         # a quotation mark that is never closed swallows the rest of the file into one cell
@@ -152,29 +376,29 @@ def _xlsx_rows(
 ) -> tuple[list[tuple[int, list[Cell]]], str, list[str]]:
     from openpyxl import load_workbook  # imported only for spreadsheets
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors)
-        raise UnreadableFile(
-            f"{path.name} cannot be opened as an Excel workbook ({exc}). Save it again from "
-            "Excel as .xlsx, or as CSV."
-        ) from exc
-    try:
-        names = list(workbook.sheetnames)
-        if sheet is not None and sheet not in names:
-            raise UnreadableFile(
-                f"There is no sheet called '{sheet}' in {path.name}. Its sheets are: "
-                + ", ".join(names)
-                + "."
-            )
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        rows = [
-            (number, list(values))
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        ]
-        return rows, worksheet.title, names
-    finally:
-        workbook.close()
+    # an open file rather than the path: openpyxl refuses a workbook whose name does not end in
+    # .xlsx, and a workbook renamed to .csv is still a workbook
+    with path.open("rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds (zip, XML, key errors)
+            raise UnreadableFile(_damaged_workbook(path)) from exc
+        try:
+            names = list(workbook.sheetnames)
+            if sheet is not None and sheet not in names:
+                raise UnreadableFile(
+                    f"There is no sheet called '{sheet}' in {path.name}. Its sheets are: "
+                    + ", ".join(f"'{name}'" for name in names)
+                    + "."
+                )
+            worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+            rows = [
+                (number, list(values))
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+            ]
+            return rows, worksheet.title, names
+        finally:
+            workbook.close()
 
 
 def _looks_like_header_cell(cell: Cell) -> bool:
@@ -213,6 +437,22 @@ def _unique_headers(cells: Iterable[Cell]) -> list[str]:
     return headers
 
 
+def _nothing_to_import(path: Path, sheet: str, sheets: list[str]) -> str:
+    """Why a file (or sheet) with no filled-in cells cannot be imported, and what to do."""
+    if sheet:
+        others = [f"'{name}'" for name in sheets if name != sheet]
+        where = f"The sheet '{sheet}' in {path.name} is empty, so there are no rows to import."
+        if others:
+            return f"{where} Choose the sheet that holds the feedback: " + ", ".join(others) + "."
+        return (
+            f"{where} Check that you chose the right file, and that the feedback was saved in it."
+        )
+    return (
+        f"{path.name} has only blank lines, so there are no rows to import. Check that you chose "
+        "the right file, and that the feedback was saved in it."
+    )
+
+
 def read_source(
     path: str | Path,
     *,
@@ -228,32 +468,56 @@ def read_source(
     """
     path = Path(path)
     if not path.exists():
-        raise UnreadableFile(f"There is no file at {path}.")
+        raise UnreadableFile(f"There is no file at {path}. Check the name and the folder.")
+    if path.is_dir():
+        raise UnreadableFile(f"{path} is a folder. Choose the spreadsheet file inside it.")
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head:
+        raise UnreadableFile(
+            f"{path.name} is empty: there is nothing in it to import. Check that you chose the "
+            "right file, and that the feedback was saved in it."
+        )
     used_encoding = used_delimiter = ""
     sheet_name, sheets = "", list[str]()
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+    # what the file holds decides how it is read, whatever its name says
+    if head.startswith(_ZIP):
+        problem = _zip_problem(path)
+        if problem:
+            raise UnreadableFile(problem)
         raw, sheet_name, sheets = _xlsx_rows(path, sheet)
-    elif path.suffix.lower() == ".xls":
-        raise UnreadableFile(
-            f"{path.name} is an old-style Excel file (.xls). Open it in Excel or LibreOffice and "
-            "save it as .xlsx or CSV, then import that."
-        )
     else:
+        problem = _format_problem(path, head)
+        if problem:
+            raise UnreadableFile(problem)
         data = path.read_bytes()
         if encoding:
-            text, used_encoding = data.decode(encoding), encoding
+            try:
+                text, used_encoding = data.decode(encoding), encoding
+            except (UnicodeDecodeError, LookupError) as exc:
+                raise UnreadableFile(
+                    f"{path.name} cannot be read as {encoding} text. Leave the text format to "
+                    "PPG Desk to work out, or choose another."
+                ) from exc
             text = text.removeprefix("\ufeff")
         else:
             text, used_encoding = decode_bytes(data)
+        if _looks_binary(text):
+            raise UnreadableFile(_not_text(path))
         used_delimiter = delimiter or detect_delimiter(text)
         raw = _csv_rows(text, used_delimiter)
     if header_row is not None:
         index = next((i for i, (n, _) in enumerate(raw) if n == header_row), None)
         if index is None:
-            raise UnreadableFile(f"Row {header_row} is not in {path.name}.")
+            last = raw[-1][0] if raw else 0
+            raise UnreadableFile(
+                f"There is no row {header_row} in {path.name}: "
+                + (f"it ends at row {last}. " if last else "it is empty. ")
+                + "Choose the row that holds the column headings."
+            )
     else:
         if all(_is_blank(cells) for _, cells in raw):
-            raise UnreadableFile(f"{path.name} is empty: there are no rows to import.")
+            raise UnreadableFile(_nothing_to_import(path, sheet_name, sheets))
         index = find_header_row(raw)
     header_number, header_cells = raw[index]
     headers = _unique_headers(header_cells)

@@ -9,7 +9,7 @@ corrects can be saved by name and is offered again for a file with the same head
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import sqlite_utils
 
@@ -110,8 +110,9 @@ def check_mapping(mapping: Mapping[str, str], headings: Sequence[str]) -> list[s
     problems = []
     unknown_columns = [c for c in mapping if c not in headings]
     if unknown_columns:
+        these = "This column is" if len(unknown_columns) == 1 else "These columns are"
         problems.append(
-            "These columns are not in the file: "
+            f"{these} not in the file: "
             + ", ".join(f"'{c}'" for c in unknown_columns)
             + ". The file's columns are: "
             + ", ".join(f"'{h}'" for h in headings)
@@ -120,16 +121,26 @@ def check_mapping(mapping: Mapping[str, str], headings: Sequence[str]) -> list[s
     for column, field_name in mapping.items():
         if field_name not in FEEDBACK_FIELDS:
             problems.append(
-                f"'{field_name}' (for column '{column}') is not something a column can hold. "
-                "Choose one of: " + ", ".join(FEEDBACK_FIELDS) + "."
+                f"Column '{column}' is set to '{field_name}', which is not something a column "
+                "can hold. Choose one of: "
+                + ", ".join(
+                    f"{code} ({label.strip('()')})" for code, label in FEEDBACK_FIELDS.items()
+                )
+                + "."
             )
-    counts: dict[str, int] = {}
-    for field_name in mapping.values():
-        counts[field_name] = counts.get(field_name, 0) + 1
-    for field_name, count in counts.items():
-        if count > 1 and field_name not in MULTI_COLUMN_FIELDS and field_name in FEEDBACK_FIELDS:
+    columns_for: dict[str, list[str]] = {}
+    for column, field_name in mapping.items():
+        columns_for.setdefault(field_name, []).append(column)
+    for field_name, columns in columns_for.items():
+        if (
+            len(columns) > 1
+            and field_name not in MULTI_COLUMN_FIELDS
+            and field_name in FEEDBACK_FIELDS
+        ):
             problems.append(
-                f"{count} columns are set to '{FEEDBACK_FIELDS[field_name]}'; choose one."
+                f"{len(columns)} columns are set to '{FEEDBACK_FIELDS[field_name]}': "
+                + _and(f"'{c}'" for c in columns)
+                + f". Choose one of them, and set the others to '{FEEDBACK_FIELDS[IGNORE]}'."
             )
     values = set(mapping.values())
     if "text" not in values and "fft" not in values:
@@ -137,6 +148,12 @@ def check_mapping(mapping: Mapping[str, str], headings: Sequence[str]) -> list[s
     if "received_on" not in values:
         problems.append("Choose the column that holds the date the feedback was given.")
     return problems
+
+
+def _and(items: Iterable[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    listed = list(items)
+    return ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else "".join(listed)
 
 
 def apply_overrides(mapping: Mapping[str, str], overrides: Mapping[str, str]) -> dict[str, str]:

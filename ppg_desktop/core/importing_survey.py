@@ -32,6 +32,7 @@ from ppg_desktop.core.importing_mapping import IGNORE, normalise_heading, sugges
 from ppg_desktop.core.importing_types import (
     CHUNK,
     PREVIEW_ROWS,
+    WHOLE_ROW,
     AmbiguousDates,
     CancelCheck,
     ImportCancelled,
@@ -42,6 +43,7 @@ from ppg_desktop.core.importing_types import (
 )
 from ppg_desktop.core.survey_models import Survey
 from ppg_desktop.core.survey_store import SurveyStore
+from ppg_desktop.core.wording import counted
 
 QUESTION_PREFIX = "q:"
 
@@ -107,11 +109,22 @@ class SurveyImportPlan:
         return rows
 
     def summary(self) -> str:
-        text = f"{len(self.ready):,} response(s) ready to import into '{self.survey.title}'"
+        """One paragraph for the CLI and the wizard's preview page."""
+        new = len(self.ready) - self.already_present
+        text = (
+            f"{counted(new, 'new response')} ready to import into '{self.survey.title}'"
+            if new
+            else f"No new responses to import into '{self.survey.title}'"
+        )
         if self.already_present:
-            text += f"; {self.already_present:,} already imported (will be skipped)"
+            were = "was" if self.already_present == 1 else "were"
+            text += (
+                f"; {counted(self.already_present, 'response')} {were} imported before and will "
+                "be skipped"
+            )
         if self.invalid:
-            text += f"; {len({r.row_number for r in self.invalid}):,} invalid row(s)"
+            rows = len({r.row_number for r in self.invalid})
+            text += f"; {counted(rows, 'row')} with problems"
         return text + "."
 
 
@@ -123,8 +136,16 @@ class SurveyImportResult:
     response_ids: list[int]
 
     def summary(self) -> str:
-        text = f"Imported {self.added:,} response(s); {self.skipped_existing:,} already present"
-        return text + (f"; {self.rejected:,} invalid row(s) skipped." if self.rejected else ".")
+        """What happened, for the CLI and the wizard's last page."""
+        if self.added:
+            text = f"Imported {counted(self.added, 'survey response')}."
+        else:
+            text = "Nothing new was imported."
+        if self.skipped_existing:
+            text += f" Skipped {counted(self.skipped_existing, 'response')} imported before."
+        if self.rejected:
+            text += f" Left out {counted(self.rejected, 'row')} with problems."
+        return text
 
 
 def suggest_survey_mapping(headings: list[str], survey: Survey) -> dict[str, str]:
@@ -172,19 +193,36 @@ def plan_survey_import(
     )
     mapping = {**suggest_survey_mapping(table.headers, survey), **options.mapping}
     questions = {q.id: q for q in survey.questions}
-    problems = [f"'{c}' is not a column in the file." for c in mapping if c not in table.headers]
+    problems = []
+    missing = [c for c in mapping if c not in table.headers]
+    if missing:
+        these = "This column is" if len(missing) == 1 else "These columns are"
+        problems.append(
+            f"{these} not in the file: "
+            + ", ".join(f"'{c}'" for c in missing)
+            + ". The file's columns are: "
+            + ", ".join(f"'{h}'" for h in table.headers)
+            + "."
+        )
+    numbered = ", ".join(f"{q.id} ({q.label})" for q in survey.questions)
     for column, target in mapping.items():
         if target.startswith(QUESTION_PREFIX):
             qid = target[len(QUESTION_PREFIX) :]
             if not qid.isdigit() or int(qid) not in questions:
-                problems.append(f"Column '{column}': question {qid} is not part of this survey.")
+                problems.append(
+                    f"Column '{column}' is set to question {qid}, which is not in the survey "
+                    f"'{survey.title}'. Its questions are: {numbered}."
+                )
         elif target not in ("received_on", "practice", IGNORE):
             problems.append(
-                f"Column '{column}': choose a question, the date, the practice or 'ignore'."
+                f"Column '{column}' is set to '{target}', which a survey column cannot hold. "
+                "Choose a question, the date collected (received_on), the practice (practice), "
+                "or not imported (ignore)."
             )
     if not any(t.startswith(QUESTION_PREFIX) for t in mapping.values()):
         problems.append(
-            "No column matches a question of this survey: map them with COLUMN=q:QUESTION_NUMBER."
+            f"None of the columns in the file matches a question in the survey "
+            f"'{survey.title}'. Choose the question each column answers."
         )
     if problems:
         raise ImportProblem(" ".join(problems), problems)
@@ -214,9 +252,7 @@ def plan_survey_import(
 
         def fail(column: int | None, reason: str, _row: int = row_number) -> None:
             invalid.append(
-                InvalidRow(
-                    _row, table.headers[column] if column is not None else "(whole row)", reason
-                )
+                InvalidRow(_row, table.headers[column] if column is not None else WHOLE_ROW, reason)
             )
 
         collected = today().isoformat()
@@ -234,7 +270,9 @@ def plan_survey_import(
             else next(iter(practices.values()))[1]
         )
         found = practices.get(practice_text.lower())
-        if found is None:
+        if not practice_text:
+            fail(column_of.get("practice"), "The practice is empty. Fill it in for this row.")
+        elif found is None:
             fail(
                 column_of.get("practice"),
                 f"'{practice_text}' is not one of your practices. Add it under Practices first.",
@@ -350,8 +388,8 @@ def parse_into(value: str) -> int | None:
     if kind == "survey" and number.isdigit():
         return int(number)
     raise ImportProblem(
-        "--into must be 'feedback' or 'survey:ID' (the survey's number, shown "
-        "by 'ppg-desktop survey list')."
+        f"'{value}' is not something to import into. Use --into feedback, or --into "
+        "survey:NUMBER (the survey's number, shown by 'ppg-desktop survey list')."
     )
 
 

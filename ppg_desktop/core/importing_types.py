@@ -6,6 +6,7 @@ share one set of names.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid as uuid_lib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,13 +14,29 @@ from pathlib import Path
 
 from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.errors import PPGError
-from ppg_desktop.core.importing_detect import SourceTable
+from ppg_desktop.core.importing_detect import DateProblem, SourceTable, parse_date_value
 from ppg_desktop.core.models import CHANNEL_LABELS, KIND_LABELS, SENTIMENT_LABELS
+from ppg_desktop.core.wording import counted
 
 # Row UUIDs are uuid5 in this namespace, so the same row always gets the same UUID.
 IMPORT_NAMESPACE = uuid_lib.UUID("7d1b7a3e-4f0c-5b8e-9a61-2c9e0f1d7a10")
 PREVIEW_ROWS = 20
 CHUNK = 500
+WHOLE_ROW = "(whole row)"  # the column of a problem that is about a row, not one cell
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
 CancelCheck = Callable[[], bool]
@@ -40,9 +57,23 @@ class AmbiguousDates(ImportProblem):
         self.column = column
         self.example = example
         super().__init__(
-            f"The dates in column '{column}' could be day/month or month/day (for example "
-            f"{example}). Choose the date order: dd/mm/yyyy (UK, 'dmy') or mm/dd/yyyy (US, 'mdy')."
+            f"The dates in column '{column}' could be day/month or month/day: "
+            f"{_both_readings(example)}. Choose the date order: day first (dd/mm/yyyy, as in "
+            "the UK) or month first (mm/dd/yyyy, as in the US)."
         )
+
+
+def _long_date(value: dt.date) -> str:
+    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def _both_readings(example: str) -> str:
+    """'03/04/2026 could be 3 April 2026 or 4 March 2026' (just the value if it cannot be read)."""
+    try:
+        uk, us = parse_date_value(example, "dmy"), parse_date_value(example, "mdy")
+    except DateProblem:
+        return f"for example {example}"
+    return f"for example, {example} could be {_long_date(uk)} or {_long_date(us)}"
 
 
 class InvalidRows(PPGError):
@@ -50,12 +81,20 @@ class InvalidRows(PPGError):
 
     def __init__(self, invalid: list[InvalidRow]) -> None:
         self.invalid = invalid
-        shown = "; ".join(str(r) for r in invalid[:5])
-        more = f" (and {len(invalid) - 5} more)" if len(invalid) > 5 else ""
+        rows = len({r.row_number for r in invalid})
+        shown = " ".join(_sentence(str(r)) for r in invalid[:5])
+        more = f" And {counted(len(invalid) - 5, 'more problem')}." if len(invalid) > 5 else ""
+        verb = "has a problem" if rows == 1 else "have problems"
         super().__init__(
-            f"{len(invalid)} row(s) cannot be imported, so nothing was imported: {shown}{more}. "
-            "Correct the file, or choose to skip the invalid rows."
+            f"Nothing was imported, because {counted(rows, 'row')} {verb}. {shown}{more} "
+            "Correct the file and import it again, or choose to skip the rows with problems."
         )
+
+
+def _sentence(text: str) -> str:
+    """'row 5, column ...: not a date' -> 'Row 5, column ...: not a date.'"""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 class ImportCancelled(PPGError):
@@ -71,6 +110,8 @@ class InvalidRow:
     reason: str
 
     def __str__(self) -> str:
+        if self.column == WHOLE_ROW:
+            return f"row {self.row_number}: {self.reason}"
         return f"row {self.row_number}, column '{self.column}': {self.reason}"
 
 
@@ -144,17 +185,27 @@ class ImportPlan:
         return {r.row_number for r in self.invalid}
 
     def summary(self) -> str:
-        """One paragraph for the CLI and the wizard's last page."""
-        parts = [f"{len(self.ready):,} row(s) ready to import"]
+        """One paragraph for the CLI and the wizard's preview page."""
+        new = len(self.ready) - self.already_present
+        parts = [f"{counted(new, 'new row')} ready to import" if new else "No new rows to import"]
         if self.already_present:
-            parts.append(f"{self.already_present:,} of them already imported (will be skipped)")
+            parts.append(_already(self.already_present))
         if self.invalid:
-            parts.append(f"{len(self.invalid_row_numbers):,} invalid row(s)")
+            parts.append(f"{counted(len(self.invalid_row_numbers), 'row')} with problems")
         if self.no_comment:
-            parts.append(f"{len(self.no_comment):,} row(s) with no comment (left out)")
+            parts.append(f"{counted(len(self.no_comment), 'row')} with no comment, left out")
         if self.new_practices:
-            parts.append("new practice(s) to add: " + ", ".join(self.new_practices))
+            parts.append(
+                f"{counted(len(self.new_practices), 'new practice')} to add: "
+                + ", ".join(self.new_practices)
+            )
         return "; ".join(parts) + "."
+
+
+def _already(count: int) -> str:
+    """'1 row was imported before and will be skipped' (for the preview)."""
+    were = "was" if count == 1 else "were"
+    return f"{counted(count, 'row')} {were} imported before and will be skipped"
 
 
 @dataclass
@@ -170,12 +221,25 @@ class ImportResult:
     practices_created: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = f"Imported {self.added:,} item(s); {self.skipped_existing:,} already present"
+        """What happened, in a sentence or three, for the CLI and the wizard's last page."""
+        if self.added:
+            text = f"Imported {counted(self.added, 'feedback item')}."
+        else:
+            text = "Nothing new was imported."
+        if self.skipped_existing:
+            text += f" Skipped {counted(self.skipped_existing, 'row')} imported before."
         if self.rejected:
-            text += f"; {self.rejected:,} invalid row(s) skipped (listed in {self.rejected_csv})"
+            where = (
+                f": they are listed in {self.rejected_csv}, to correct" if self.rejected_csv else ""
+            )
+            text += f" Left out {counted(self.rejected, 'row')} with problems{where}."
         if self.practices_created:
-            text += "; added practice(s): " + ", ".join(self.practices_created)
-        return text + "."
+            text += (
+                f" Added {counted(len(self.practices_created), 'new practice')}: "
+                + ", ".join(self.practices_created)
+                + "."
+            )
+        return text
 
 
 # --- planning ---------------------------------------------------------------------------------

@@ -125,8 +125,11 @@ def _lookup(value: object, words: dict[str, str], labels: dict[str, str], what: 
     for code, label in labels.items():
         if key in (_key(code), _key(label)):
             return code
+    names = list(labels.values())
     raise ValueProblem(
-        f"'{value}' is not a {what} we know. Use one of: " + ", ".join(labels.values()) + "."
+        f"'{value}' is not a {what} PPG Desk knows. Use one of: "
+        + ", ".join(names[:-1])
+        + f" or {names[-1]}."
     )
 
 

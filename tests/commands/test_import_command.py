@@ -31,11 +31,17 @@ def test_dry_run_then_import_then_again(
     assert "Dry run: nothing was stored." in capsys.readouterr().out
     assert FeedbackStore(db).count() == 0
     assert main(["import", source, "--db", str(db_path), "--save-mapping", "Google"]) == 0
-    assert "Imported 3 item(s); 0 already present." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3 new rows ready to import; 1 row with no comment, left out." in out
+    assert "Imported 3 feedback items.\n" in out and "Skipped" not in out
     assert main(["import", source, "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "Using the saved mapping 'Google'." in out
-    assert "Imported 0 item(s); 3 already present." in out
+    assert (
+        "No new rows to import; 3 rows were imported before and will be skipped; "
+        "1 row with no comment, left out."
+    ) in out
+    assert "Nothing new was imported. Skipped 3 rows imported before." in out
     assert FeedbackStore(db).count() == 3 and "Google" in saved_mappings(db)
 
 
@@ -104,5 +110,21 @@ def test_into_survey(
         )
         == 0
     )
-    assert "Imported 3 response(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"3 new responses ready to import into '{survey.title}'; 1 row with problems." in out
+    assert "Imported 3 survey responses. Left out 1 row with problems." in out
     assert SurveyStore(db).get(survey.id).response_count == 3
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_explained(
+    db_path: Path, db: sqlite_utils.Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    picture = tmp_path / "feedback.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    assert main(["import", str(picture), "--db", str(db_path)]) == 1
+    assert capsys.readouterr().err == (
+        "ppg-desktop import: feedback.csv is a picture (PNG), not a spreadsheet: PPG Desk cannot "
+        "read the writing in a picture. Choose the spreadsheet file instead. For a photo of a "
+        "paper form, type the answers in.\n"
+    )
+    assert FeedbackStore(db).count() == 0

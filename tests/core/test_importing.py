@@ -31,6 +31,7 @@ from ppg_desktop.core.importing_detect import (
     read_source,
 )
 from ppg_desktop.core.importing_mapping import (
+    check_mapping,
     matching_saved_mapping,
     save_mapping,
     suggest_mapping,
@@ -187,6 +188,10 @@ def test_windows_1252_semicolon_csv_keeps_pound_sign_and_quotes(
 ) -> None:
     plan = plan_import(db, DATA / "excel_semicolon_1252.csv")
     assert plan.table.encoding == "Windows-1252" and plan.table.delimiter == ";"
+    # Excel's own CSV reads correctly, so the encoding is not worth a mention
+    assert plan.table.describe() == (
+        "2 rows of data below the column headings on row 1 (values separated by semicolons)"
+    )
     run_import(db, plan)
     assert _texts(db) == ["Charged £10 for a letter – “not fair”", "Dr Patel’s care was excellent"]
     kinds = [row[0] for row in db.execute("SELECT kind FROM feedback ORDER BY id")]
@@ -212,6 +217,9 @@ def test_xlsx_with_title_row_above_header(
 
     plan = plan_import(db, path)
     assert plan.table.header_row == 3 and plan.table.sheet == "Log"
+    assert plan.table.describe() == (
+        "2 rows of data below the column headings on row 3 of the sheet 'Log'"
+    )
     assert [r["Row"] for r in plan.preview] == ["4", "5"]
     result = run_import(db, plan)
     items = FeedbackStore(db).get_many(result.feedback_ids)
@@ -236,8 +244,8 @@ def test_blank_lines_and_broken_rows_are_listed_precisely(
         InvalidRow(
             7,
             "Kind",
-            "'Grumble' is not a kind of feedback we know. Use one of: "
-            "Complaint, Concern, Compliment, Suggestion.",
+            "'Grumble' is not a kind of feedback PPG Desk knows. Use one of: "
+            "Complaint, Concern, Compliment or Suggestion.",
         ),
         InvalidRow(
             9,
@@ -249,7 +257,17 @@ def test_blank_lines_and_broken_rows_are_listed_precisely(
     assert [r.row_number for r in plan.ready] == [3, 8]
     with pytest.raises(InvalidRows) as caught:
         run_import(db, plan)
-    assert "row 5, column 'Date'" in str(caught.value)
+    assert str(caught.value) == (
+        "Nothing was imported, because 4 rows have problems. "
+        "Row 5, column 'Date': '31/02/2026' is not a real date. "
+        "Row 6, column 'Practice': 'Nowhere Practice' is not one of your practices. Add it under "
+        "Practices first, or choose to create missing practices. "
+        "Row 7, column 'Kind': 'Grumble' is not a kind of feedback PPG Desk knows. Use one of: "
+        "Complaint, Concern, Compliment or Suggestion. "
+        "Row 9: This row has 5 values but the file has 4 columns; a comma inside a comment needs "
+        "quotation marks around the comment. "
+        "Correct the file and import it again, or choose to skip the rows with problems."
+    )
     assert FeedbackStore(db).count() == 0  # all or nothing
 
 
@@ -298,7 +316,12 @@ def test_ambiguous_dates_need_an_explicit_order(
 ) -> None:
     with pytest.raises(AmbiguousDates) as caught:
         plan_import(db, DATA / "ambiguous_dates.csv")
-    assert caught.value.column == "Date" and "03/04/2026" in str(caught.value)
+    assert caught.value.column == "Date"
+    assert str(caught.value) == (
+        "The dates in column 'Date' could be day/month or month/day: for example, 03/04/2026 "
+        "could be 3 April 2026 or 4 March 2026. Choose the date order: day first (dd/mm/yyyy, "
+        "as in the UK) or month first (mm/dd/yyyy, as in the US)."
+    )
     assert FeedbackStore(db).count() == 0
     uk = plan_import(db, DATA / "ambiguous_dates.csv", ImportOptions(date_order="dmy"))
     us = plan_import(db, DATA / "ambiguous_dates.csv", ImportOptions(date_order="mdy"))
@@ -354,8 +377,26 @@ def test_mapping_overrides_and_problems(
     )
     plan = plan_import(db, source, options)
     assert plan.ready[0].text == "Slow\n\nVery slow"
-    with pytest.raises(ImportProblem, match="not in the file"):
+    with pytest.raises(ImportProblem) as caught:
         plan_import(db, source, ImportOptions(mapping={"Nope": "text"}))
+    assert caught.value.problems == [
+        "This column is not in the file: 'Nope'. The file's columns are: 'When', 'Where', "
+        "'Said', 'Also said'."
+    ]
+    # overrides take a field away from other columns, so only a mapping given whole can clash
+    two_practices = {**options.mapping, "Also said": "practice"}
+    assert check_mapping(two_practices, list(two_practices)) == [
+        "2 columns are set to 'Practice': 'Where' and 'Also said'. Choose one of them, and set "
+        "the others to '(not imported)'."
+    ]
+    with pytest.raises(ImportProblem) as caught:
+        plan_import(db, source, ImportOptions(mapping={**options.mapping, "Also said": "mood"}))
+    assert caught.value.problems == [
+        "Column 'Also said' is set to 'mood', which is not something a column can hold. Choose "
+        "one of: received_on (Date received), practice (Practice), text (Comment), kind (Kind), "
+        "channel (How it was given), sentiment (Sentiment), status (Status), fft (Friends and "
+        "Family Test answer), ignore (not imported)."
+    ]
 
 
 def test_future_dates_are_invalid(
@@ -409,12 +450,20 @@ def test_no_practice_column_uses_the_chosen_practice(
 def test_read_source_reports_missing_and_old_excel_files(tmp_path: Path) -> None:
     from ppg_desktop.core.importing_detect import UnreadableFile
 
-    with pytest.raises(UnreadableFile, match="There is no file"):
+    with pytest.raises(UnreadableFile) as caught:
         read_source(tmp_path / "missing.csv")
+    assert str(caught.value) == (
+        f"There is no file at {tmp_path / 'missing.csv'}. Check the name and the folder."
+    )
     old = tmp_path / "old.xls"
-    old.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(UnreadableFile, match=r"save it as \.xlsx or CSV"):
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # an OLE file's opening
+    with pytest.raises(UnreadableFile) as caught:
         read_source(old)
+    assert str(caught.value) == (
+        "old.xls is an old-style Excel workbook (.xls), which PPG Desk cannot read directly. "
+        "Open it in Excel or LibreOffice, save it as an Excel Workbook (.xlsx) or as CSV, and "
+        "import that file."
+    )
 
 
 def test_big_imports_read_comments_in_worker_processes(

@@ -83,9 +83,56 @@ def test_into_argument_and_unmatched_columns(
     db: sqlite_utils.Database, survey: Survey, tmp_path: Path
 ) -> None:
     assert parse_into("feedback") is None and parse_into("survey:12") == 12
-    with pytest.raises(ImportProblem, match="survey:ID"):
+    with pytest.raises(ImportProblem) as caught:
         parse_into("surveys")
+    assert str(caught.value) == (
+        "'surveys' is not something to import into. Use --into feedback, or --into "
+        "survey:NUMBER (the survey's number, shown by 'ppg-desktop survey list')."
+    )
     other = tmp_path / "other.csv"
     other.write_text("Date,Practice,Shoe size\n21/03/2026,Riverside Surgery,9\n", encoding="utf-8")
-    with pytest.raises(ImportProblem, match="No column matches a question"):
+    with pytest.raises(ImportProblem) as caught:
         plan_survey_import(db, other, survey.id)
+    assert caught.value.problems == [
+        f"None of the columns in the file matches a question in the survey '{survey.title}'. "
+        "Choose the question each column answers."
+    ]
+
+
+def test_columns_set_to_missing_questions_list_the_survey_questions(
+    db: sqlite_utils.Database, survey: Survey, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.csv"
+    other.write_text("Date,Practice,Shoe size\n21/03/2026,Riverside Surgery,9\n", encoding="utf-8")
+    fft, reason = survey.questions
+    no_such = max(fft.id, reason.id) + 1
+    mapping = {"Shoe size": f"q:{no_such}", "Size": f"q:{fft.id}", "Date": "when"}
+    with pytest.raises(ImportProblem) as caught:
+        plan_survey_import(db, other, survey.id, SurveyImportOptions(mapping=mapping))
+    assert caught.value.problems == [
+        "This column is not in the file: 'Size'. The file's columns are: 'Date', 'Practice', "
+        "'Shoe size'.",
+        "Column 'Date' is set to 'when', which a survey column cannot hold. Choose a question, "
+        "the date collected (received_on), the practice (practice), or not imported (ignore).",
+        f"Column 'Shoe size' is set to question {no_such}, which is not in the survey "
+        f"'{survey.title}'. Its questions are: {fft.id} ({fft.label}), {reason.id} "
+        f"({reason.label}).",
+    ]
+
+
+def test_an_empty_practice_is_named_as_empty(
+    db: sqlite_utils.Database, survey: Survey, tmp_path: Path
+) -> None:
+    source = tmp_path / "no_practice.csv"
+    source.write_text(
+        'Timestamp,Which surgery?,"Overall, how was your experience of our service?"\n'
+        "14/03/2026,,Very good\n",
+        encoding="utf-8",
+    )
+    plan = plan_survey_import(db, source, survey.id)
+    assert plan.invalid == [
+        InvalidRow(2, "Which surgery?", "The practice is empty. Fill it in for this row.")
+    ]
+    assert plan.summary() == (
+        f"No new responses to import into '{survey.title}'; 1 row with problems."
+    )
