@@ -12,6 +12,8 @@ from typing import Any, cast
 
 import sqlite_utils
 
+from ppg_desktop.core.builtin_theme_store import BuiltinThemeStore
+from ppg_desktop.core.builtin_themes import UPDATE_ACTOR
 from ppg_desktop.core.errors import DatabaseProblem
 from ppg_desktop.core.migrations import MIGRATIONS
 
@@ -87,6 +89,9 @@ def open_database(
 ) -> sqlite_utils.Database:
     """Open (or create) a PPG Desk database and bring its schema up to date.
 
+    With `migrate`, built-in themes nobody has edited also take the keywords and rules this
+    version of the app ships (`BuiltinThemeStore.sync`); without it, themes are not touched.
+
     Raises `DatabaseProblem` with a message for people when the file is missing (and `create`
     is false), locked, damaged, encrypted without a passphrase, or the passphrase is wrong.
     """
@@ -122,6 +127,8 @@ def open_database(
         db = sqlite_utils.Database(conn)
         if migrate:
             MIGRATIONS.apply(db)
+            # Unedited built-in themes take the keywords this version ships (see builtin_themes).
+            BuiltinThemeStore(db, UPDATE_ACTOR).sync()
     except DatabaseProblem:
         raise
     except Exception as exc:  # sqlite3 and sqlcipher3 raise their own DatabaseError classes

@@ -314,3 +314,14 @@ WHEN new.status NOT IN {closed} AND old.status IN {closed}
 BEGIN UPDATE feedback SET closed_at = NULL WHERE id = new.id; END
 """,
     )
+
+
+@MIGRATIONS(name="m004_theme_shipped_fingerprint")
+def m004_theme_shipped_fingerprint(db: sqlite_utils.Database) -> None:
+    """Remember, on each built-in theme, which shipped keywords and rules it last took or declined.
+
+    Only the column: it is filled when the database is opened, by `BuiltinThemeStore.sync`
+    (ppg_desktop/core/builtin_themes.py explains the rules), so the same code decides for new
+    databases, upgraded ones and later releases.
+    """
+    db.execute("ALTER TABLE themes ADD COLUMN shipped_fingerprint TEXT")

@@ -4,6 +4,9 @@ A list of themes (with how many feedback items each is on) beside the form for t
 The chair adds, renames, edits keywords, merges and archives themes, tries keywords on a sample
 comment, and re-tags all feedback in the background afterwards. Re-tagging only replaces
 automatic suggestions: a theme a person accepted or rejected stays exactly as they left it.
+
+When this version of the app ships newer keywords for a built-in theme the chair changed, a
+notice above the list says so, and for the chosen theme offers to use them or keep the chair's.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppg_desktop.core.builtin_theme_store import BuiltinThemeStore
+from ppg_desktop.core.builtin_themes import NewerKeywords
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.models import Theme
 from ppg_desktop.core.retag import RetagResult, retag_all
@@ -43,6 +49,7 @@ from ppg_desktop.ui.models.themes_table import (
     ThemesTableModel,
 )
 from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
+from ppg_desktop.ui.style import set_role
 from ppg_desktop.ui.theme_editor import ThemeEditor
 from ppg_desktop.ui.widgets import heading
 from ppg_desktop.ui.wording import counted
@@ -64,6 +71,32 @@ def count_changes(before: dict[int, int], after: dict[int, int], names: dict[int
     shown = "; ".join(moved[:8])
     more = f"; and {len(moved) - 8} more" if len(moved) > 8 else ""
     return f"Items per theme changed for {counted(len(moved), 'theme')}: {shown}{more}."
+
+
+def _some(words: list[str], shown: int = 4) -> str:
+    """'“a”, “b” and 3 more': the first few keywords, quoted."""
+    quoted = ", ".join(f"“{w}”" for w in words[:shown])
+    return quoted + (f" and {len(words) - shown:,} more" if len(words) > shown else "")
+
+
+def newer_words(offer: NewerKeywords) -> str:
+    """In words, for the chair: why the app left this theme alone, and what taking its keywords
+    would change."""
+    if offer.surely_edited:
+        why = f"You changed the keywords of “{offer.name}”"
+    else:
+        why = f"The keywords of “{offer.name}” differ from the ones the app came with"
+    why += ", so the app did not replace them with the newer ones it now suggests."
+    changes = []
+    if offer.added:
+        changes.append(f"add {counted(len(offer.added), 'keyword')} ({_some(offer.added)})")
+    if offer.removed:
+        changes.append(f"remove {len(offer.removed):,} it has now ({_some(offer.removed)})")
+    if changes:
+        why += " Using them would " + " and ".join(changes) + "."
+    if offer.rules_changed:
+        why += " Its built-in rules are newer too."
+    return why
 
 
 class MergeDialog(QDialog):
@@ -108,6 +141,7 @@ class ThemesScreen(QWidget):
         self.last_retag: RetagResult | None = None
         self._showing_id: int | None = None
         self._reloading = False  # a list refresh is not the chair choosing another theme
+        self._newer: dict[int, NewerKeywords] = {}
 
         self.show_archived = QCheckBox("Show &archived")
         self.show_archived.setAccessibleName("Show archived themes")
@@ -125,6 +159,32 @@ class ThemesScreen(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Themes screen messages")
+        self.newer_bar = QFrame()
+        set_role(self.newer_bar, "undo-bar")  # the calm yellow bar the app uses for notices
+        self.newer_bar.setAccessibleName("Newer suggested keywords")
+        self.newer_label = QLabel()
+        self.newer_label.setWordWrap(True)
+        self.newer_label.setAccessibleName("Newer suggested keywords")
+        self.use_newer_button = QPushButton("&Use the new suggested keywords…")
+        self.use_newer_button.setToolTip(
+            "Replace this theme's keywords and rules with the ones this version of the app "
+            "suggests. The audit log keeps the old ones."
+        )
+        self.use_newer_button.clicked.connect(self.use_newer_keywords)
+        self.keep_own_button = QPushButton("Kee&p my keywords")
+        self.keep_own_button.setToolTip(
+            "Stop suggesting the app's keywords for this theme until a later version brings "
+            "newer ones."
+        )
+        self.keep_own_button.clicked.connect(self.keep_own_keywords)
+        newer_column = QVBoxLayout(self.newer_bar)
+        newer_column.setContentsMargins(8, 4, 8, 6)
+        newer_column.addWidget(self.newer_label)
+        newer_buttons = QHBoxLayout()
+        newer_buttons.addWidget(self.use_newer_button)
+        newer_buttons.addWidget(self.keep_own_button)
+        newer_buttons.addStretch(1)
+        newer_column.addLayout(newer_buttons)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -176,6 +236,7 @@ class ThemesScreen(QWidget):
         splitter.setSizes([580, 580])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.newer_bar)
         layout.addWidget(splitter, 1)
 
         ctx.data_changed.connect(self._on_data_changed)
@@ -210,6 +271,8 @@ class ThemesScreen(QWidget):
         ):
             self._showing_id = None
             self.editor.show_theme(None)
+        self._newer = {o.theme_id: o for o in BuiltinThemeStore(self.ctx.db).newer_keywords()}
+        self._word_newer()
 
     def select_theme(self, theme_id: int) -> bool:
         """Make this theme the current row (if it is in the list). True when found."""
@@ -238,6 +301,7 @@ class ThemesScreen(QWidget):
             return
         self._showing_id = new_id
         self.editor.show_theme(new_id)
+        self._word_newer()
 
     def _keep_or_drop_edits(self) -> bool:
         """Before the form shows something else: offer to save edits. False if saving failed."""
@@ -263,6 +327,7 @@ class ThemesScreen(QWidget):
         self.table.clearSelection()
         self._showing_id = None
         self.editor.start_new()
+        self._word_newer()
 
     def save(self) -> None:
         """Ctrl+S from the main window."""
@@ -350,6 +415,85 @@ class ThemesScreen(QWidget):
         self.editor.show_theme(theme.id)
         self.ctx.notify("themes")
         self.reload()
+        return True
+
+    # --- newer suggested keywords for built-in themes --------------------------------------------
+    def _shown_offer(self) -> NewerKeywords | None:
+        """The newer suggested keywords for the theme in the form, if it has any."""
+        return self._newer.get(self._showing_id) if self._showing_id is not None else None
+
+    def _word_newer(self) -> None:
+        """Show the notice while any theme has newer suggested keywords; offer them for this one."""
+        offer = self._shown_offer()
+        self.newer_bar.setVisible(bool(self._newer))
+        self.use_newer_button.setVisible(offer is not None)
+        self.keep_own_button.setVisible(offer is not None)
+        if offer is not None:
+            self.newer_label.setText(newer_words(offer))
+        elif self._newer:
+            names = ", ".join(f"“{o.name}”" for o in self._newer.values())
+            self.newer_label.setText(
+                f"This version of the app suggests newer keywords for "
+                f"{counted(len(self._newer), 'built-in theme')} whose keywords were changed "
+                f"here: {names}. Choose one in the list to see what would change."
+            )
+
+    def use_newer_keywords(self) -> bool:
+        """After asking, give the chosen theme the app's newer keywords and rules."""
+        offer = self._shown_offer()
+        if offer is None or not self._keep_or_drop_edits():
+            return False
+        lose = (
+            f" Its own keywords not in the app's list ({_some(offer.removed)}) are removed; "
+            "the audit log keeps them."
+            if offer.removed
+            else ""
+        )
+        if not ask_yes_no(
+            self,
+            "Use the new suggested keywords?",
+            f"Give “{offer.name}” the keywords and rules this version of the app suggests?{lose} "
+            "From then on it follows the app's suggestions until you change it again.",
+            yes="Use the new keywords",
+            no="Cancel",
+        ):
+            return False
+        try:
+            BuiltinThemeStore(self.ctx.db, self.ctx.actor).use_shipped_keywords(offer.theme_id)
+        except ValidationError as exc:
+            show_problem(self, "The keywords were not changed", exc.message)
+            return False
+        self.editor.show_theme(offer.theme_id)
+        self.ctx.notify("themes")
+        self.reload()
+        self.message.setText(
+            f"“{offer.name}” now has the app's suggested keywords. Re-tag all feedback to "
+            "suggest it afresh on items already in the database."
+        )
+        return True
+
+    def keep_own_keywords(self) -> bool:
+        """After asking, keep the chosen theme's keywords and stop offering the app's."""
+        offer = self._shown_offer()
+        if offer is None or not self._keep_or_drop_edits():
+            return False
+        if not ask_yes_no(
+            self,
+            "Keep your keywords?",
+            f"Keep the keywords of “{offer.name}” as they are? The app will not suggest its "
+            "own for this theme again until a later version brings newer ones.",
+            yes="Keep my keywords",
+            no="Cancel",
+        ):
+            return False
+        try:
+            BuiltinThemeStore(self.ctx.db, self.ctx.actor).keep_own_keywords(offer.theme_id)
+        except ValidationError as exc:
+            show_problem(self, "Nothing was changed", exc.message)
+            return False
+        self.ctx.notify("themes")
+        self.reload()
+        self.message.setText(f"“{offer.name}” keeps your keywords.")
         return True
 
     # --- re-tag ----------------------------------------------------------------------------------

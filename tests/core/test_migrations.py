@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from ppg_desktop.core.builtin_theme_store import BuiltinThemeStore
+from ppg_desktop.core.builtin_themes import shipped_themes
 from ppg_desktop.core.db import open_database, quick_check, schema_version
 from ppg_desktop.core.migrations import MIGRATIONS
 
@@ -37,6 +40,41 @@ def test_upgrade_from_each_earlier_version(db_path: Path, stop_before: str) -> N
     old.close()
     db = open_database(db_path)
     assert schema_version(db) == ALL
+
+
+@pytest.mark.parametrize("stop_before", ALL[1:])
+def test_upgrade_brings_built_in_themes_in_step(db_path: Path, stop_before: str) -> None:
+    """Whatever version a database stopped at, its unchanged built-in themes end with the
+    shipped keywords and rules, and remember them (so a later version may update them)."""
+    old = sqlite_utils.Database(db_path)
+    MIGRATIONS.apply(old, stop_before=stop_before)
+    old.close()
+    db = open_database(db_path)
+    for theme in shipped_themes():
+        keywords, rules, recorded = db.execute(
+            "SELECT keywords, rules, shipped_fingerprint FROM themes WHERE slug = ?", [theme.slug]
+        ).fetchone()
+        assert (json.loads(keywords), json.loads(rules)) == (theme.keywords, theme.rules)
+        assert recorded == theme.fingerprint
+    assert BuiltinThemeStore(db).newer_keywords() == []
+
+
+def test_upgrade_from_before_fingerprints_keeps_changed_keywords(db_path: Path) -> None:
+    """A theme changed before fingerprints existed may be the chair's work: kept, and offered."""
+    old = sqlite_utils.Database(db_path)
+    MIGRATIONS.apply(old, stop_before="m004_theme_shipped_fingerprint")
+    old.execute("UPDATE themes SET keywords = '[\"my own words\"]' WHERE slug = 'phone_access'")
+    old.conn.commit()
+    old.close()
+    db = open_database(db_path)
+    keywords, recorded = db.execute(
+        "SELECT keywords, shipped_fingerprint FROM themes WHERE slug = 'phone_access'"
+    ).fetchone()
+    assert (json.loads(keywords), recorded) == (["my own words"], None)
+    assert [n.slug for n in BuiltinThemeStore(db).newer_keywords()] == ["phone_access"]
+    assert db.execute(
+        "SELECT count(*) FROM themes WHERE shipped_fingerprint IS NOT NULL"
+    ).fetchone() == (13,)
 
 
 def test_reopening_applies_nothing_twice(db_path: Path) -> None:

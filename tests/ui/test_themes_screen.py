@@ -1,4 +1,5 @@
-"""Themes screen: new themes and "Try it", keyword checks, rename, merge, archive and re-tag."""
+"""Themes screen: new themes and "Try it", keyword checks, rename, merge, archive, re-tag, and
+the notice offering the app's newer keywords for built-in themes the chair changed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sqlite_utils
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from ppg_desktop.core.builtin_themes import shipped_themes
 from ppg_desktop.core.clock import today
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.models import User
@@ -300,3 +302,67 @@ def test_only_the_chair_sees_the_themes_screen(db: sqlite_utils.Database, db_pat
 
     assert "themes" in keys("chair")
     assert "themes" not in keys("volunteer")
+
+
+def _changed_before_newer_keywords_shipped(db: sqlite_utils.Database, slug: str) -> None:
+    """The chair changed this theme's keywords, and this version ships newer ones since."""
+    db.execute(
+        "UPDATE themes SET keywords = ?, shipped_fingerprint = 'an older version' WHERE slug = ?",
+        ['["my own words", "on hold"]', slug],
+    )
+    db.conn.commit()
+
+
+def test_no_notice_while_every_built_in_theme_is_in_step(screen: ThemesScreen) -> None:
+    assert screen.newer_bar.isHidden()
+
+
+def test_newer_suggested_keywords_are_offered_and_used(
+    screen: ThemesScreen, db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _changed_before_newer_keywords_shipped(db, "phone_access")
+    screen.reload()
+    assert not screen.newer_bar.isHidden()
+    assert "1 built-in theme whose keywords were changed here: “Phone access”" in (
+        screen.newer_label.text()
+    )
+    assert screen.use_newer_button.isHidden(), "nothing chosen yet: nothing to use"
+
+    phone = ThemeStore(db).get_by_slug("phone_access")
+    assert screen.select_theme(phone.id)
+    words = screen.newer_label.text()
+    assert words.startswith("You changed the keywords of “Phone access”")
+    assert "remove 1 it has now (“my own words”)" in words
+    assert not screen.use_newer_button.isHidden() and not screen.keep_own_button.isHidden()
+    assert screen.select_theme(ThemeStore(db).get_by_slug("referrals").id)
+    assert screen.use_newer_button.isHidden(), "another theme: nothing to offer for it"
+    assert screen.select_theme(phone.id)
+
+    asked = _answer(monkeypatch, yes=True)
+    assert screen.use_newer_keywords()
+    assert "(“my own words”) are removed" in asked[0]
+    shipped = next(t for t in shipped_themes() if t.slug == "phone_access")
+    assert ThemeStore(db).get(phone.id).keywords == shipped.keywords
+    assert screen.editor.keywords.keywords() == shipped.keywords
+    assert screen.newer_bar.isHidden()
+    assert "now has the app's suggested keywords" in screen.message.text()
+
+
+def test_the_chair_may_keep_their_keywords_or_change_nothing(
+    screen: ThemesScreen, db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _changed_before_newer_keywords_shipped(db, "phone_access")
+    screen.reload()
+    phone = ThemeStore(db).get_by_slug("phone_access")
+    assert screen.select_theme(phone.id)
+
+    _answer(monkeypatch, yes=False)
+    assert not screen.use_newer_keywords()
+    assert not screen.keep_own_keywords()
+    assert not screen.newer_bar.isHidden()
+
+    _answer(monkeypatch, yes=True)
+    assert screen.keep_own_keywords()
+    assert ThemeStore(db).get(phone.id).keywords == ["my own words", "on hold"]
+    assert screen.newer_bar.isHidden()
+    assert "keeps your keywords" in screen.message.text()
