@@ -20,7 +20,12 @@ import sqlite_utils
 
 from ppg_desktop.core.clock import now_iso, today, uk_date
 from ppg_desktop.core.feedback_store import EARLIEST_DATE, MAX_TEXT
-from ppg_desktop.core.importing_analysis import AnalysisCancelled, read_comments
+from ppg_desktop.core.importing_analysis import (
+    AnalysisCancelled,
+    CommentReader,
+    Item,
+    worker_count,
+)
 from ppg_desktop.core.importing_detect import (
     DATE_ORDERS,
     Cell,
@@ -171,8 +176,68 @@ def plan_import(
         )
     default_channel = options.default_channel or ("survey" if "fft" in by_field else "other")
     latest = today()
+    with _comment_reader(db, options, len(table.rows), progress, cancelled) as reader:
+        return _check_rows(
+            db,
+            table,
+            options,
+            mapping,
+            by_field,
+            date_order,
+            guess.example,
+            practices,
+            fixed_practice,
+            default_channel,
+            latest,
+            reader,
+            progress,
+        )
+
+
+def _comment_reader(
+    db: sqlite_utils.Database,
+    options: ImportOptions,
+    rows: int,
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+) -> CommentReader:
+    """What reads the comments' sentiment and themes while the rows are still being checked."""
+    taxonomy, theme_ids = None, {}
+    if options.tag_themes:
+        from ppg_desktop.core.tagging import load_taxonomy
+
+        taxonomy = load_taxonomy(db)
+        theme_ids = {slug: tid for tid, slug in db.execute("SELECT id, slug FROM themes")}
+    return CommentReader(
+        taxonomy,
+        theme_ids,
+        workers=worker_count(rows),
+        stage="Reading the comments",
+        progress=progress,
+        cancelled=cancelled,
+    )
+
+
+def _check_rows(
+    db: sqlite_utils.Database,
+    table: SourceTable,
+    options: ImportOptions,
+    mapping: dict[str, str],
+    by_field: dict[str, list[int]],
+    date_order: str,
+    date_example: str,
+    practices: dict[str, tuple[int, str]],
+    fixed_practice: str | None,
+    default_channel: str,
+    latest: dt.date,
+    reader: CommentReader,
+    progress: ProgressCallback | None,
+) -> ImportPlan:
+    """Check every row, handing each checked chunk of new rows to the reader at once."""
 
     ready: list[ReadyRow] = []
+    wanted: list[ReadyRow] = []  # rows whose comments are read: new ones, and the preview's
+    existing: set[str] = set()
     invalid: list[InvalidRow] = []
     no_comment: list[int] = []
     new_practices: dict[str, str] = {}
@@ -296,13 +361,15 @@ def plan_import(
                 fft_answer=fft_raw or None,
             )
         )
-    existing = _existing_uuids(db, [r.uuid for r in ready])
-    _classify(db, ready, existing, options, progress, cancelled)
+        if len(ready) % CHUNK == 0:  # a full chunk checked: its comments can be read already
+            wanted += _hand_over(db, ready, len(ready) - CHUNK, existing, reader)
+    wanted += _hand_over(db, ready, len(ready) - len(ready) % CHUNK, existing, reader)
+    _classify(wanted, reader)
     return ImportPlan(
         table,
         mapping,
         date_order,
-        guess.example,
+        date_example,
         ready,
         invalid,
         no_comment,
@@ -312,37 +379,38 @@ def plan_import(
     )
 
 
-def _classify(
+def _hand_over(
     db: sqlite_utils.Database,
-    rows: list[ReadyRow],
+    ready: list[ReadyRow],
+    start: int,
     existing: set[str],
-    options: ImportOptions,
-    progress: ProgressCallback | None,
-    cancelled: CancelCheck | None,
-) -> None:
-    """Sentiment (and the kind, when the file has no kind column) and theme suggestions for the
-    rows that will be stored or previewed; rows already imported are not read again."""
+    reader: CommentReader,
+) -> list[ReadyRow]:
+    """Give the reader the comments of ready[start:] that will be stored or previewed (rows
+    already imported are not read again); returns those rows, noting the others in `existing`."""
+    chunk = ready[start:]
+    existing |= _existing_uuids(db, [row.uuid for row in chunk])
     wanted = [
-        row for number, row in enumerate(rows) if row.uuid not in existing or number < PREVIEW_ROWS
+        row
+        for number, row in enumerate(chunk, start=start)
+        if row.uuid not in existing or number < PREVIEW_ROWS
     ]
-    taxonomy, theme_ids = None, {}
-    if options.tag_themes:
-        from ppg_desktop.core.tagging import load_taxonomy
+    reader.add([_item(row) for row in wanted])
+    return wanted
 
-        taxonomy = load_taxonomy(db)
-        theme_ids = {slug: tid for tid, slug in db.execute("SELECT id, slug FROM themes")}
+
+def _item(row: ReadyRow) -> Item:
+    return (row.text, row.fft_answer, row.sentiment is None)
+
+
+def _classify(rows: list[ReadyRow], reader: CommentReader) -> None:
+    """Sentiment (and the kind, when the file has no kind column) and theme suggestions for the
+    rows handed to the reader, once it has read them all."""
     try:
-        readings = read_comments(
-            [(row.text, row.fft_answer, row.sentiment is None) for row in wanted],
-            taxonomy,
-            theme_ids,
-            stage="Reading the comments",
-            progress=progress,
-            cancelled=cancelled,
-        )
+        readings = reader.finish([_item(row) for row in rows])
     except AnalysisCancelled as exc:
         raise ImportCancelled("The import was cancelled; nothing was imported.") from exc
-    for row, reading in zip(wanted, readings, strict=True):
+    for row, reading in zip(rows, readings, strict=True):
         if row.sentiment is None:
             row.sentiment = reading.sentiment
         if not row.kind:

@@ -13,6 +13,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ MAX_WORKERS = 8
 # measured from 3 s faster to 3 s slower over 50,000 rows (bench/import_bench.py, Nov 2026).
 WORKERS_FROM_CORES = 2
 
+Item = tuple[str, str | None, bool]  # a comment, its FFT answer, whether sentiment is wanted
 ProgressCallback = Callable[[str, int, int], None]
 CancelCheck = Callable[[], bool]
 
@@ -59,6 +61,13 @@ def _start_worker(taxonomy: Any, theme_ids: dict[str, int]) -> None:
     _TAXONOMY, _THEME_IDS = taxonomy, theme_ids
 
 
+def _init_worker(taxonomy: Any, theme_ids: dict[str, int]) -> None:
+    """A worker process ignores Ctrl+C: the import's own process stops it (cleanly, rolling
+    back), rather than every worker printing its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _start_worker(taxonomy, theme_ids)
+
+
 def _read(text: str, fft_answer: str | None, want_sentiment: bool) -> Reading:
     sentiment = classify_sentiment(text, fft_answer=fft_answer) if want_sentiment else None
     themes: list[tuple[int, float, str]] = []
@@ -79,7 +88,7 @@ def _read(text: str, fft_answer: str | None, want_sentiment: bool) -> Reading:
     return Reading(sentiment, tuple(themes))
 
 
-def _read_batch(items: Sequence[tuple[str, str | None, bool]]) -> list[Reading]:
+def _read_batch(items: Sequence[Item]) -> list[Reading]:
     return [_read(text, fft, want) for text, fft, want in items]
 
 
@@ -107,10 +116,10 @@ def worker_count(items: int) -> int:
 
 
 def _read_in_process(
-    batches: list[list[tuple[str, str | None, bool]]],
+    batches: list[list[Item]],
     taxonomy: Any,
     theme_ids: dict[str, int],
-    results: dict[Any, Reading],
+    results: dict[Item, Reading],
     total: int,
     stage: str,
     progress: ProgressCallback | None,
@@ -118,86 +127,167 @@ def _read_in_process(
 ) -> None:
     _start_worker(taxonomy, theme_ids)
     try:
-        done = len(results)
         for batch in batches:
             if cancelled and cancelled():
                 raise AnalysisCancelled()
             results.update(zip(batch, _read_batch(batch), strict=True))
-            done += len(batch)
             if progress:
-                progress(stage, done, total)
+                progress(stage, len(results), total)
     finally:
         _start_worker(None, {})
 
 
-def _read_in_workers(
-    batches: list[list[tuple[str, str | None, bool]]],
-    taxonomy: Any,
-    theme_ids: dict[str, int],
-    results: dict[Any, Reading],
-    workers: int,
-    total: int,
-    stage: str,
-    progress: ProgressCallback | None,
-    cancelled: CancelCheck | None,
-) -> None:
-    """Share the batches between this process and `workers - 1` worker processes.
+class CommentReader:
+    """Reads comments as they are handed over, sharing them with worker processes.
 
-    Starting a worker takes a second or more (a fresh interpreter importing the app), so this
-    process does not wait for them: it reads batches from the back of the queue while the
-    workers, once up, take them from the front, a couple at a time; at the end it reads itself
-    whatever a worker has not finished. A slow machine, or one whose cores are busy with
-    something else, loses little more than the workers' start-up.
+    An import hands over each chunk of rows as soon as it has checked them, so the workers
+    (started with the first full batch) read comments while this process is still checking
+    the rest of the file. `finish` then reads, here, whatever the workers have not taken, and
+    returns every reading. Use it as a context manager, so the workers always stop.
+
+    Starting a worker takes half a second or more (a fresh interpreter importing the app), so
+    nothing ever waits for one: this process reads batches from the back of the queue while
+    the workers, once up, take them from the front, a couple at a time; at the end it reads
+    itself whatever a worker has not finished. A slow machine, or one whose cores are busy
+    with something else, loses little more than the workers' start-up.
     """
-    # "spawn" everywhere: forking a process that runs Qt threads is not safe
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=workers - 1,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(taxonomy, theme_ids),
-    )
-    queue = deque(batches)
-    pending: dict[Future[list[Reading]], list[tuple[str, str | None, bool]]] = {}
 
-    def record(batch: list[tuple[str, str | None, bool]], readings: list[Reading]) -> None:
-        results.update(zip(batch, readings, strict=True))
-        if progress:
-            progress(stage, len(results), total)
+    def __init__(
+        self,
+        taxonomy: Any,
+        theme_ids: dict[str, int],
+        *,
+        workers: int = 1,
+        stage: str = "Reading comments",
+        progress: ProgressCallback | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> None:
+        """`taxonomy` None means no theme suggestions; `workers` counts this process too."""
+        self.taxonomy, self.theme_ids = taxonomy, theme_ids
+        self.workers = workers
+        self.stage, self.progress, self.cancelled = stage, progress, cancelled
+        self.results: dict[Item, Reading] = {}
+        self._handed: set[Item] = set()  # identical comments are read once
+        self._filling: list[Item] = []
+        self._batches: list[list[Item]] = []  # every batch made, to find what is left unread
+        self._queue: deque[list[Item]] = deque()
+        self._pending: dict[Future[list[Reading]], list[Item]] = {}
+        self._pool: ProcessPoolExecutor | None = None
 
-    _start_worker(taxonomy, theme_ids)
-    try:
-        while queue or pending:
-            if cancelled and cancelled():
-                raise AnalysisCancelled()
-            while queue and len(pending) < IN_FLIGHT_PER_WORKER * (workers - 1):
-                batch = queue.popleft()
-                pending[pool.submit(_read_batch, batch)] = batch
-            for future in [future for future in pending if future.done()]:
-                record(pending.pop(future), future.result())
-            if queue:
-                batch = queue.pop()
-                record(batch, _read_batch(batch))
-                continue
-            # nothing left to hand out: rather than wait for a worker slowed down by a busy
-            # machine, read here what the workers have not finished (at most a few batches)
-            for future, batch in list(pending.items()):
-                del pending[future]
-                if cancelled and cancelled():
+    def __enter__(self) -> CommentReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def add(self, items: Sequence[Item]) -> None:
+        """Hand over more comments; full batches go to the workers at once."""
+        for item in items:
+            if item not in self._handed:
+                self._handed.add(item)
+                self._filling.append(item)
+                if len(self._filling) >= BATCH:
+                    self._queue_filling()
+        if self.workers > 1 and self._queue:
+            # a worker that cannot start breaks the pool: this process reads it all instead
+            with contextlib.suppress(BrokenProcessPool):
+                self._collect()
+                self._hand_out()
+
+    def finish(self, items: Sequence[Item]) -> list[Reading]:
+        """One Reading for each of these (handed-over) items, in order, once all are read.
+
+        Raises AnalysisCancelled if the user cancels between batches.
+        """
+        if self._filling:
+            self._queue_filling()
+        if self._pool is not None:
+            with contextlib.suppress(BrokenProcessPool):
+                self._share_out()
+        left = [batch for batch in self._batches if batch[0] not in self.results]
+        self._queue.clear()
+        self._pending.clear()
+        _read_in_process(
+            left,
+            self.taxonomy,
+            self.theme_ids,
+            self.results,
+            len(self._handed),
+            self.stage,
+            self.progress,
+            self.cancelled,
+        )
+        return [self.results[item] for item in items]
+
+    def close(self) -> None:
+        """Stop the workers; those still starting up stop as soon as they are up."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def _queue_filling(self) -> None:
+        self._queue.append(self._filling)
+        self._batches.append(self._filling)
+        self._filling = []
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # "spawn" everywhere: forking a process that runs Qt threads is not safe
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers - 1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.taxonomy, self.theme_ids),
+            )
+        return self._pool
+
+    def _hand_out(self) -> None:
+        """Keep each worker a couple of batches ahead, from the front of the queue."""
+        pool = self._start_pool()
+        while self._queue and len(self._pending) < IN_FLIGHT_PER_WORKER * (self.workers - 1):
+            batch = self._queue.popleft()
+            self._pending[pool.submit(_read_batch, batch)] = batch
+
+    def _collect(self) -> None:
+        """Take in what the workers have finished."""
+        for future in [future for future in self._pending if future.done()]:
+            self._record(self._pending.pop(future), future.result())
+
+    def _record(self, batch: list[Item], readings: list[Reading]) -> None:
+        self.results.update(zip(batch, readings, strict=True))
+        if self.progress:
+            self.progress(self.stage, len(self.results), len(self._handed))
+
+    def _share_out(self) -> None:
+        """Read from the back of the queue here while the workers read from the front."""
+        _start_worker(self.taxonomy, self.theme_ids)
+        try:
+            while self._queue or self._pending:
+                if self.cancelled and self.cancelled():
                     raise AnalysisCancelled()
-                if future.done():
-                    record(batch, future.result())
-                else:
-                    future.cancel()
-                    record(batch, _read_batch(batch))
-    finally:
-        _start_worker(None, {})
-        # workers still starting up are not waited for; they stop as soon as they are up
-        pool.shutdown(wait=False, cancel_futures=True)
+                self._hand_out()
+                self._collect()
+                if self._queue:
+                    batch = self._queue.pop()
+                    self._record(batch, _read_batch(batch))
+                    continue
+                # nothing left to hand out: rather than wait for a worker slowed down by a busy
+                # machine, read here what the workers have not finished (at most a few batches)
+                for future, batch in list(self._pending.items()):
+                    del self._pending[future]
+                    if self.cancelled and self.cancelled():
+                        raise AnalysisCancelled()
+                    if future.done():
+                        self._record(batch, future.result())
+                    else:
+                        future.cancel()
+                        self._record(batch, _read_batch(batch))
+        finally:
+            _start_worker(None, {})
 
 
 def read_comments(
-    items: Sequence[tuple[str, str | None, bool]],
+    items: Sequence[Item],
     taxonomy: Any,
     theme_ids: dict[str, int],
     *,
@@ -209,25 +299,14 @@ def read_comments(
 
     `taxonomy` None means no theme suggestions. Raises AnalysisCancelled if cancelled.
     """
-    unique = list(dict.fromkeys(items))
-    batches = [unique[i : i + BATCH] for i in range(0, len(unique), BATCH)]
-    results: dict[tuple[str, str | None, bool], Reading] = {}
-    workers = worker_count(len(unique))
-    if workers > 1:
-        # a worker that cannot start (e.g. a script without a __main__ guard) breaks the pool:
-        # whatever was not read there is read here instead
-        with contextlib.suppress(BrokenProcessPool):
-            _read_in_workers(
-                batches,
-                taxonomy,
-                theme_ids,
-                results,
-                workers,
-                len(unique),
-                stage,
-                progress,
-                cancelled,
-            )
-    left = [batch for batch in batches if batch[0] not in results]
-    _read_in_process(left, taxonomy, theme_ids, results, len(unique), stage, progress, cancelled)
-    return [results[item] for item in items]
+    workers = worker_count(len(set(items)))
+    with CommentReader(
+        taxonomy,
+        theme_ids,
+        workers=workers,
+        stage=stage,
+        progress=progress,
+        cancelled=cancelled,
+    ) as reader:
+        reader.add(items)
+        return reader.finish(items)
