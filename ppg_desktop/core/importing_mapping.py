@@ -160,13 +160,14 @@ def apply_overrides(mapping: Mapping[str, str], overrides: Mapping[str, str]) ->
     """The suggested mapping with the user's choices laid over it.
 
     A single-valued field the user gives to a column is taken away from any other column the
-    suggestion had given it to.
+    suggestion had given it to. Two columns the user gave the same field both keep it, so that
+    `check_mapping` asks which one is meant instead of the last one quietly winning.
     """
     result = dict(mapping)
     for column, field_name in overrides.items():
         if field_name not in MULTI_COLUMN_FIELDS:
             for other, other_field in result.items():
-                if other_field == field_name and other != column:
+                if other_field == field_name and other != column and other not in overrides:
                     result[other] = IGNORE
         result[column] = field_name
     return result

@@ -31,7 +31,7 @@ from ppg_desktop.core.importing_detect import (
     read_source,
 )
 from ppg_desktop.core.importing_mapping import (
-    check_mapping,
+    apply_overrides,
     matching_saved_mapping,
     save_mapping,
     suggest_mapping,
@@ -383,12 +383,20 @@ def test_mapping_overrides_and_problems(
         "This column is not in the file: 'Nope'. The file's columns are: 'When', 'Where', "
         "'Said', 'Also said'."
     ]
-    # overrides take a field away from other columns, so only a mapping given whole can clash
-    two_practices = {**options.mapping, "Also said": "practice"}
-    assert check_mapping(two_practices, list(two_practices)) == [
+    # a field the user gives two columns is queried, not quietly given to the last one
+    with pytest.raises(ImportProblem) as caught:
+        plan_import(db, source, ImportOptions(mapping={**options.mapping, "Also said": "practice"}))
+    assert caught.value.problems == [
         "2 columns are set to 'Practice': 'Where' and 'Also said'. Choose one of them, and set "
         "the others to '(not imported)'."
     ]
+    # ...but a column the user chooses still takes the field from the suggested one
+    suggested = {"Practice": "practice", "Site": "ignore", "Comment": "text"}
+    assert apply_overrides(suggested, {"Site": "practice"}) == {
+        "Practice": "ignore",
+        "Site": "practice",
+        "Comment": "text",
+    }
     with pytest.raises(ImportProblem) as caught:
         plan_import(db, source, ImportOptions(mapping={**options.mapping, "Also said": "mood"}))
     assert caught.value.problems == [
@@ -506,18 +514,11 @@ def test_reading_falls_back_in_process_when_workers_cannot_start(
 
     from ppg_desktop.core import importing_analysis
 
-    class BrokenPool:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
-
-        def submit(self, *args: object) -> None:
-            raise BrokenProcessPool("worker died")
-
-        def shutdown(self, *args: object, **kwargs: object) -> None:
-            pass
+    def broken(*args: object) -> None:
+        raise BrokenProcessPool("worker died")
 
     monkeypatch.setattr(importing_analysis, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(importing_analysis, "ProcessPoolExecutor", BrokenPool)
+    monkeypatch.setattr(importing_analysis, "_read_in_workers", broken)
     monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 4)
     readings = importing_analysis.read_comments(
         [("Rude receptionist", None, True), ("Lovely nurse", None, True)], None, {}
