@@ -2,14 +2,16 @@
 
 Lines differ by dash pattern and marker shape as well as colour, and bars carry their numbers,
 so nothing is told by colour alone. Clicking a bar or a line asks for the filtered list.
+Charts take their colours from the palette: dark ink on white, or light on black in high contrast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCharts import (
-    QAbstractAxis,
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSet,
     QChart,
@@ -18,12 +20,10 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPoint, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtCore import QEvent, QMargins, QPoint, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
 
-# Colour-blind-safe (Okabe-Ito) colours, each also with its own dash pattern.
-SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000")
 SERIES_DASHES = (
     Qt.PenStyle.SolidLine,
     Qt.PenStyle.DashLine,
@@ -32,8 +32,50 @@ SERIES_DASHES = (
     Qt.PenStyle.DashDotDotLine,
 )
 BAR_COLOUR = "#1d4f91"
-# Chart words in near-black, not QtCharts' mid grey: readable for tired eyes, in high contrast too.
+# Chart words in near-black, not QtCharts' mid grey: readable for tired eyes.
 INK = "#1b1f24"
+
+
+@dataclass(frozen=True)
+class ChartColours:
+    """Every colour a chart uses, for one background."""
+
+    background: str
+    ink: str  # title, axis labels and titles, the numbers on the bars
+    grid: str
+    axis_line: str
+    bar: str
+    bar_border: str
+    series: tuple[str, ...]  # one per line, each also with its own dash pattern
+
+
+# Colour-blind-safe (Okabe-Ito) colours; QtCharts' own light greys for the grid.
+LIGHT_CHART = ChartColours(
+    background="#ffffff",
+    ink=INK,
+    grid="#e2e2e2",
+    axis_line="#d6d6d6",
+    bar=BAR_COLOUR,
+    bar_border="#ffffff",
+    series=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"),
+)
+# High contrast: the app's black, white and yellow; the Okabe-Ito colours that stand out on
+# black (each at least 5:1 against it), with white in place of black.
+DARK_CHART = ChartColours(
+    background="#000000",
+    ink="#ffffff",
+    grid="#707070",
+    axis_line="#ffffff",
+    bar="#ffff00",
+    bar_border="#000000",
+    series=("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#FFFFFF"),
+)
+
+
+def chart_colours(palette: QPalette) -> ChartColours:
+    """The chart colours that suit a palette: light ones unless its background is dark."""
+    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+    return DARK_CHART if dark else LIGHT_CHART
 
 
 def small_font() -> QFont:
@@ -46,21 +88,37 @@ def small_font() -> QFont:
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
-    chart.setTitleBrush(QColor(INK))
     font = QFont(QApplication.font())
     chart.setTitleFont(QFont(font.family(), int(font.pointSizeF() * 1.1), QFont.Weight.DemiBold))
     chart.legend().setFont(small_font())
     chart.setMargins(QMargins(4, 4, 4, 4))
+    # The background fills the view, level with the legend under it (no pale strip around it).
+    chart.layout().setContentsMargins(0, 0, 0, 0)
     chart.setBackgroundRoundness(0)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     return chart
 
 
-def ink_axes(*axes: QAbstractAxis) -> None:
-    """Axis labels and titles in near-black (see INK)."""
-    for axis in axes:
-        axis.setLabelsColor(QColor(INK))
-        axis.setTitleBrush(QColor(INK))
+def colour_chart(chart: QChart, colours: ChartColours) -> None:
+    """Paint a chart, its axes and its series in one set of colours (again when they change)."""
+    chart.setBackgroundBrush(QColor(colours.background))
+    chart.setBackgroundPen(QPen(Qt.PenStyle.NoPen))
+    chart.setTitleBrush(QColor(colours.ink))
+    chart.legend().setLabelColor(QColor(colours.ink))
+    for axis in chart.axes():
+        axis.setLabelsColor(QColor(colours.ink))
+        axis.setTitleBrush(QColor(colours.ink))
+        axis.setGridLineColor(QColor(colours.grid))
+        axis.setLinePenColor(QColor(colours.axis_line))
+    lines = [series for series in chart.series() if isinstance(series, QLineSeries)]
+    for number, line in enumerate(lines):
+        line.setPen(series_pen(number, colours))
+    for series in chart.series():
+        if isinstance(series, QAbstractBarSeries):
+            for bars in series.barSets():
+                bars.setColor(QColor(colours.bar))
+                bars.setBorderColor(QColor(colours.bar_border))
+                bars.setLabelColor(QColor(colours.ink))
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -77,22 +135,22 @@ def short_month(month: str) -> str:
     return MONTHS[int(month.split("-")[1]) - 1]
 
 
-def series_pen(number: int) -> QPen:
+def series_pen(number: int, colours: ChartColours = LIGHT_CHART) -> QPen:
     """The pen of line `number`: its own colour and its own dash pattern."""
-    pen = QPen(QColor(SERIES_COLOURS[number % len(SERIES_COLOURS)]))
+    pen = QPen(QColor(colours.series[number % len(colours.series)]))
     pen.setWidthF(2.5)
     pen.setStyle(SERIES_DASHES[number % len(SERIES_DASHES)])
     return pen
 
 
-def legend_sample(number: int, height: int) -> QPixmap:
+def legend_sample(number: int, height: int, colours: ChartColours = LIGHT_CHART) -> QPixmap:
     """A short stretch of line `number` with its marker, for the legend beside its name."""
     width = height * 3
     pixmap = QPixmap(width, height)
     pixmap.fill(QColor(0, 0, 0, 0))
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = series_pen(number)
+    pen = series_pen(number, colours)
     painter.setPen(pen)
     painter.drawLine(2, height // 2, width - 2, height // 2)
     radius = (5 + 2 * (number % 3)) // 2
@@ -124,13 +182,11 @@ def trend_chart(
     axis_y.applyNiceNumbers()
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-    ink_axes(axis_x, axis_y)
     for number, (name, values) in enumerate(series.items()):
         line = QLineSeries()
         line.setName(name)
         for index, value in enumerate(values):
             line.append(index, value)
-        line.setPen(series_pen(number))
         line.setPointsVisible(True)
         line.setMarkerSize(5 + 2 * (number % 3))
         chart.addSeries(line)
@@ -138,6 +194,7 @@ def trend_chart(
         line.attachAxis(axis_y)
         line.clicked.connect(lambda _point, theme=name: on_click(theme))
     chart.legend().setVisible(False)  # drawn as wrapping labels under the chart (no clipping)
+    colour_chart(chart, chart_colours(QApplication.palette()))
     return chart
 
 
@@ -148,7 +205,6 @@ def themes_chart(
     chart = _chart("Themes in this period")
     font = small_font()
     bars = QBarSet("Items")
-    bars.setColor(QColor(BAR_COLOUR))
     ordered = list(zip(names, counts, strict=True))[::-1]  # QtCharts draws the first at the bottom
     for _name, count in ordered:
         bars.append(count)
@@ -157,7 +213,6 @@ def themes_chart(
     series.setLabelsVisible(True)
     series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
     series.setBarWidth(0.7)
-    bars.setLabelColor(QColor("#1b1f24"))
     bars.setLabelFont(font)
     chart.addSeries(series)
     axis_y = QBarCategoryAxis()
@@ -170,11 +225,11 @@ def themes_chart(
     axis_x.applyNiceNumbers()
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-    ink_axes(axis_x, axis_y)
     series.attachAxis(axis_y)
     series.attachAxis(axis_x)
     chart.legend().setVisible(False)
     bars.clicked.connect(lambda index: on_click(ordered[index][0]))
+    colour_chart(chart, chart_colours(QApplication.palette()))
     return chart
 
 
@@ -185,8 +240,25 @@ class ChartView(QChartView):
     def sizeHint(self) -> QSize:
         return QSize(400, self.minimumHeight())
 
+    def show_chart(self, chart: QChart) -> None:
+        """Show `chart` in the colours of this view's palette."""
+        self.setChart(chart)
+        self._colour()
 
-def chart_view(name: str) -> QChartView:
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # high contrast turned on or off
+            self._colour()
+
+    def _colour(self) -> None:
+        colours = chart_colours(self.palette())
+        self.setBackgroundBrush(QColor(colours.background))
+        chart = self.chart()
+        if chart is not None:
+            colour_chart(chart, colours)
+
+
+def chart_view(name: str) -> ChartView:
     view = ChartView()
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setAccessibleName(name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
 from ppg_desktop.core.models import FeedbackFilter
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.ui.context import AppContext
-from ppg_desktop.ui.dashboard_charts import chart_view, legend_sample, themes_chart, trend_chart
+from ppg_desktop.ui.dashboard_charts import (
+    chart_colours,
+    chart_view,
+    legend_sample,
+    themes_chart,
+    trend_chart,
+)
 from ppg_desktop.ui.operations import JobControl, run_job, with_worker_db
 from ppg_desktop.ui.style import set_role
 from ppg_desktop.ui.widgets import heading
@@ -216,17 +222,14 @@ class DashboardScreen(QWidget):
             grid.addWidget(self.tiles[key], index // 3, index % 3)
         self.legend_area = QWidget()
         self.legend_area.setObjectName("chartLegend")
-        # The legend matches the chart it explains (dark text on white), in high contrast too.
-        self.legend_area.setStyleSheet(
-            "QWidget#chartLegend { background: #ffffff; } QLabel { color: #1b1f24; }"
-        )
+        self._colour_legend_area()
         # A grid, not a flow: a height-for-width layout here would make the page over-tall.
         self.legend = QGridLayout(self.legend_area)
-        self.legend.setContentsMargins(40, 0, 0, 0)
+        self.legend.setContentsMargins(40, 0, 0, 4)
         self.legend.setHorizontalSpacing(16)
         self.legend.setVerticalSpacing(2)
         trend_box = QVBoxLayout()
-        trend_box.setSpacing(2)
+        trend_box.setSpacing(0)  # the legend reads as part of the chart above it
         trend_box.addWidget(self.trend_view, 1)
         trend_box.addWidget(self.legend_area)
         charts = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -307,10 +310,10 @@ class DashboardScreen(QWidget):
         chart_height = CHART_LINES * self.fontMetrics().lineSpacing()
         self.trend_view.setMinimumHeight(chart_height)
         self.themes_view.setMinimumHeight(chart_height)
-        self.trend_view.setChart(trend_chart(figures.months, figures.trend, self.open_theme))
+        self.trend_view.show_chart(trend_chart(figures.months, figures.trend, self.open_theme))
         self._arrange_charts()
         self._fill_legend(list(figures.trend))
-        self.themes_view.setChart(
+        self.themes_view.show_chart(
             themes_chart(figures.theme_names, figures.theme_counts, self.open_theme)
         )
         self.loading = False
@@ -323,9 +326,10 @@ class DashboardScreen(QWidget):
             if old is not None:
                 old.deleteLater()
         height = self.fontMetrics().height()
+        colours = chart_colours(self.palette())
         for number, name in enumerate(names):
             sample = QLabel()
-            sample.setPixmap(legend_sample(number, height))
+            sample.setPixmap(legend_sample(number, height, colours))
             sample.setAccessibleName(f"Line style of {name}")
             label = QLabel(name)
             entry_widget = QWidget()
@@ -337,6 +341,21 @@ class DashboardScreen(QWidget):
             row.addStretch(1)
             self.legend.addWidget(entry_widget, number // LEGEND_COLUMNS, number % LEGEND_COLUMNS)
         self.legend_area.updateGeometry()
+
+    def _colour_legend_area(self) -> None:
+        """The legend matches the chart it explains: its background, its ink."""
+        colours = chart_colours(self.palette())
+        self.legend_area.setStyleSheet(
+            f"QWidget#chartLegend {{ background: {colours.background}; }} "
+            f"QLabel {{ color: {colours.ink}; }}"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # high contrast turned on or off
+            self._colour_legend_area()
+            if self.figures is not None:
+                self._fill_legend(list(self.figures.trend))
 
     def _arrange_charts(self) -> None:
         """Charts side by side when there is room for their labels, else one above the other."""

@@ -48,8 +48,9 @@ PRACTICE_MAX_CHARS = 15
 THEMES_MIN_CHARS, THEMES_MAX_CHARS = 11, 20
 # When the list is too narrow, these columns go in this order, each once the comment would have
 # fewer than that many average characters; the detail panel shows each of them for the chosen
-# item. Themes go last: a person scanning for a theme needs them more than a longer snippet.
-DROP_ORDER = (("sentiment", 36), ("status", 32), ("practice", 28), ("themes", 20))
+# item. Themes go last: a person scanning for a theme needs them more than a longer snippet, but
+# not more than a readable one (at 150% text they left the comment 20 letters: unreadable).
+DROP_ORDER = (("sentiment", 36), ("status", 32), ("practice", 28), ("themes", 28))
 # The detail panel: about this many average characters wide, between a third and a half.
 DETAIL_CHARS, DETAIL_MIN_CHARS = 42, 30
 

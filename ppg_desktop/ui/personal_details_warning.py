@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -71,6 +71,23 @@ class PersonalDetailsWarning(QFrame):
         self.timer.timeout.connect(self.check)
         editor.textChanged.connect(self.timer.start)
         self.hide()
+
+    def sizeHint(self) -> QSize:
+        """As tall as the wrapped message needs at the box's own width.
+
+        The capture form's QFormLayout sizes a row by its plain size hint, which wraps the
+        message as if the box were narrow: the box came out too tall and the message sat in the
+        middle of the spare room, with a gap above it.
+        """
+        hint = super().sizeHint()
+        if self.testAttribute(Qt.WidgetAttribute.WA_Resized):  # a layout has given it a width
+            hint.setHeight(self.heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # a new width wraps the message afresh: ask for its height
 
     def check(self) -> bool:
         """Look at the text now; show or hide the warning. True when details were found."""

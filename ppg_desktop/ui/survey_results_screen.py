@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -37,12 +37,19 @@ from ppg_desktop.core.survey_results import (
 )
 from ppg_desktop.core.survey_store import SurveyStore
 from ppg_desktop.ui.context import AppContext
+from ppg_desktop.ui.dashboard_charts import LIGHT_CHART, chart_colours
 from ppg_desktop.ui.style import set_role
 from ppg_desktop.ui.widgets import heading
 
 _Index = QModelIndex | QPersistentModelIndex
 PERIODS = (("All dates", None), ("Last 3 months", 3), ("Last 12 months", 12))
-BAR_COLOUR = QColor("#005eb8")
+BAR_COLOUR = QColor("#005eb8")  # NHS blue; too dim on black (3:1), see bar_colour
+
+
+def bar_colour(palette: QPalette) -> QColor:
+    """NHS blue on the light theme; in high contrast, the colour the dashboard's bars take."""
+    colours = chart_colours(palette)
+    return BAR_COLOUR if colours is LIGHT_CHART else QColor(colours.bar)
 
 
 def _month_label(month: str) -> str:
@@ -160,6 +167,7 @@ class AnswerBars(QWidget):
         )
         figure_width = metrics.horizontalAdvance("9,999 (100%)") + 12
         bar_space = max(self.width() - label_width - figure_width, 10)
+        colour = bar_colour(self.palette())
         for row, (answer, count, share) in enumerate(self.rows):
             top = row * self.ROW
             text_rect = QRect(0, top, label_width - 8, self.ROW)
@@ -170,7 +178,7 @@ class AnswerBars(QWidget):
                 metrics.elidedText(answer, Qt.TextElideMode.ElideRight, label_width - 8),
             )
             width = int(bar_space * (share or 0) / 100)
-            painter.fillRect(QRect(label_width, top + 5, width, self.ROW - 10), BAR_COLOUR)
+            painter.fillRect(QRect(label_width, top + 5, width, self.ROW - 10), colour)
             figure = f"{count:,}" + ("" if share is None else f" ({share:.0f}%)")
             painter.drawText(
                 QRect(label_width + width + 6, top, figure_width, self.ROW),

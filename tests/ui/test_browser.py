@@ -18,7 +18,7 @@ from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.feedback_screen import FeedbackScreen, plan_columns
 from ppg_desktop.ui.highlight import FULL_TEXT_ROLE, fit_snippet, match_spans
-from ppg_desktop.ui.models.feedback_table import STATUS_COLUMN, TEXT_COLUMN
+from ppg_desktop.ui.models.feedback_table import FIELDS, STATUS_COLUMN, TEXT_COLUMN
 from ppg_desktop.ui.operations import wait_for_jobs
 
 TODAY = dt.date.today()
@@ -286,8 +286,9 @@ def test_plan_columns_drops_sentiment_first_and_keeps_what_was_asked_for() -> No
     wanted = {"date": 80, "kind": 80, "practice": 100, "status": 60, "sentiment": 60, "themes": 90}
     assert plan_columns(2000, wanted, char=7) == set()
     assert plan_columns(700, wanted, char=7) == {"sentiment"}  # 230 left: too few for 36 chars
-    assert plan_columns(400, wanted, char=7) == {"sentiment", "status", "practice"}
-    assert plan_columns(380, wanted, char=7) == {"sentiment", "status", "practice", "themes"}
+    assert plan_columns(450, wanted, char=7) == {"sentiment", "status", "practice"}
+    # Themes go last, but never leave the comment fewer than 28 characters (196 pixels).
+    assert plan_columns(440, wanted, char=7) == {"sentiment", "status", "practice", "themes"}
     assert plan_columns(650, wanted, char=7, keep=frozenset({"sentiment"})) == {"status"}
     assert plan_columns(400, wanted, char=7, keep=frozenset({"sentiment"})) == {
         "status",
@@ -308,6 +309,35 @@ def test_the_list_fits_its_width_with_themes_and_never_scrolls_sideways(
     screen.resize(700, 700)  # much narrower: less needed columns go, the comment stays
     qtbot.waitUntil(lambda: "sentiment" not in screen.visible_columns(), timeout=3000)
     assert "text" in screen.visible_columns() and "date" in screen.visible_columns()
+
+
+def test_the_comment_takes_the_spare_width_and_stays_readable_at_large_text(
+    screen: FeedbackScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QApplication, QHeaderView
+
+    from ppg_desktop.ui.style import FONT_SCALE_KEY, apply_style
+
+    header = screen.table.horizontalHeader()
+    for column in range(screen.model.columnCount()):
+        stretch = header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch
+        assert stretch == (column == TEXT_COLUMN)  # the others keep the widths of their words
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctx.settings.set(FONT_SCALE_KEY, 150)
+    try:
+        apply_style(app, ctx.settings)
+        screen.resize(1060, 700)  # beside the sidebar on a 1366x768 laptop, at 150% text
+        qtbot.wait(50)
+        char = screen.table.fontMetrics().averageCharWidth()
+        qtbot.waitUntil(lambda: _visible_width(screen) == screen.table.viewport().width())
+        assert screen.table.columnWidth(TEXT_COLUMN) >= 28 * char  # not a 20-letter sliver
+        assert {"date", "kind", "text"} <= set(screen.visible_columns())
+        for field in ("date", "kind"):  # sized to their words, not stretched
+            assert screen.table.columnWidth(FIELDS.index(field)) == screen._widths[field]
+    finally:
+        ctx.settings.set(FONT_SCALE_KEY, 100)
+        apply_style(app, ctx.settings)
 
 
 def test_a_person_can_choose_a_column_back_and_read_full_words_in_tooltips(

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from PySide6.QtCharts import QChart, QChartView, QLineSeries
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from ppg_desktop.core import analysis
@@ -20,6 +23,7 @@ from ppg_desktop.core.theme_store import ThemeStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.dashboard_screen import DashboardScreen
 from ppg_desktop.ui.operations import wait_for_jobs
+from ppg_desktop.ui.style import HIGH_CONTRAST_KEY, apply_style
 
 TODAY = dt.date.today()
 
@@ -139,3 +143,95 @@ def test_practice_choice_narrows_the_figures(
     dashboard.practice.setCurrentIndex(dashboard.practice.findText("Empty Practice"))
     qtbot.waitUntil(lambda: not dashboard.loading, timeout=10_000)
     assert dashboard.tiles["received"].value.text() == "0"
+
+
+def _luminance(colour: QColor) -> float:
+    """WCAG relative luminance."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+
+
+def _contrast(one: QColor, other: QColor) -> float:
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _drawn_background(view: QChartView) -> QColor:
+    """The colour actually painted near a chart's corner (outside the plot, away from words)."""
+    return view.grab().toImage().pixelColor(12, 12)
+
+
+def _check_chart_colours(view: QChartView, background: str, ink: str) -> None:
+    chart = view.chart()
+    assert isinstance(chart, QChart)
+    assert _drawn_background(view).name() == background
+    assert chart.titleBrush().color().name() == ink
+    for axis in chart.axes():
+        assert axis.labelsColor().name() == ink
+        assert _contrast(axis.gridLineColor(), QColor(background)) > 1.2  # faint, but seen
+    for series in chart.series():
+        colours = (
+            [series.pen().color()]
+            if isinstance(series, QLineSeries)
+            else [bars.color() for bars in series.barSets()]  # type: ignore[attr-defined]
+        )
+        for colour in colours:
+            assert _contrast(colour, QColor(background)) >= 3, colour.name()
+
+
+@pytest.fixture
+def high_contrast(ctx: AppContext) -> Iterator[QApplication]:
+    """The app switched to high contrast as Settings does it; back to normal afterwards."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctx.settings.set(HIGH_CONTRAST_KEY, True)
+    apply_style(app, ctx.settings)
+    yield app
+    ctx.settings.set(HIGH_CONTRAST_KEY, False)
+    apply_style(app, ctx.settings)
+
+
+def test_charts_follow_the_high_contrast_palette_and_back(
+    dashboard: DashboardScreen, ctx: AppContext, high_contrast: QApplication, qtbot: QtBot
+) -> None:
+    # The palette changed under charts already drawn: they re-colour without being rebuilt.
+    for view in (dashboard.trend_view, dashboard.themes_view):
+        _check_chart_colours(view, background="#000000", ink="#ffffff")
+    lines = [s for s in dashboard.trend_view.chart().series() if isinstance(s, QLineSeries)]
+    assert len({line.pen().color().name() for line in lines}) == len(lines)  # told apart
+    assert "#000000" in dashboard.legend_area.styleSheet()
+    for label in dashboard.legend_area.findChildren(QLabel):
+        pixmap = label.pixmap()
+        if not pixmap.isNull():  # a line sample: drawn in the lines' light colours
+            image = pixmap.toImage()
+            drawn = [
+                image.pixelColor(x, image.height() // 2)
+                for x in range(image.width())
+                if image.pixelColor(x, image.height() // 2).alpha() == 255
+            ]
+            assert drawn and all(_contrast(c, QColor("#000000")) >= 3 for c in drawn)
+    ctx.settings.set(HIGH_CONTRAST_KEY, False)
+    apply_style(high_contrast, ctx.settings)
+    for view in (dashboard.trend_view, dashboard.themes_view):
+        _check_chart_colours(view, background="#ffffff", ink="#1b1f24")
+    assert "#ffffff" in dashboard.legend_area.styleSheet()
+
+
+def test_charts_drawn_in_high_contrast_are_dark_from_the_start(
+    ctx: AppContext, high_contrast: QApplication, qtbot: QtBot
+) -> None:
+    screen = DashboardScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 740)
+    screen.show()
+    qtbot.waitUntil(lambda: not screen.loading and screen.figures is not None, timeout=10_000)
+    for view in (screen.trend_view, screen.themes_view):
+        _check_chart_colours(view, background="#000000", ink="#ffffff")
+    assert wait_for_jobs()

@@ -82,3 +82,23 @@ def test_saved_comment_is_the_redacted_one(form: CaptureDialog, qtbot: QtBot) ->
     assert form.save(add_another=True)
     assert form.last_saved is not None
     assert "07700" not in form.last_saved.text and "[PHONE]" in form.last_saved.text
+
+
+@pytest.mark.parametrize("scale", [100, 150])
+def test_the_warning_box_has_no_gap_above_its_message(
+    form: CaptureDialog, qtbot: QtBot, scale: int
+) -> None:
+    from ppg_desktop.ui.style import BASE_POINT_SIZE
+
+    size = round(BASE_POINT_SIZE * scale / 100, 1)  # the app's text size, as its style sets it
+    form.setStyleSheet(f"* {{ font-size: {size}pt; }}")
+    form.resize(1000, 640)
+    _type(qtbot, form, WITH_DETAILS)
+    warning = form.details_warning
+    qtbot.waitUntil(warning.isVisible, timeout=3000)
+    message = warning.message
+    # The message is exactly as tall as its wrapped lines: no spare room for it to sit in the
+    # middle of, and the box holds just the message, the button and its margins.
+    qtbot.waitUntil(lambda: message.height() == message.heightForWidth(message.width()))
+    assert message.y() == warning.contentsRect().top() + warning.layout().contentsMargins().top()
+    assert warning.height() == warning.heightForWidth(warning.width())

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +21,7 @@ from ppg_desktop.core.survey_store import SurveyStore
 from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.paper_entry import PaperEntryScreen
 from ppg_desktop.ui.survey_designer import SurveyDesigner
-from ppg_desktop.ui.survey_results_screen import SurveyResultsScreen
+from ppg_desktop.ui.survey_results_screen import AnswerBars, SurveyResultsScreen
 from ppg_desktop.ui.surveys_screen import SurveysScreen
 
 
@@ -85,6 +86,42 @@ def test_results_screen_shows_fft_figures_and_small_count_warning(
     )
     ctx.notify("surveys")
     assert screen.fft.responses == 5 and screen.fft_month.rowCount() == 2
+
+
+def test_answer_bars_follow_the_high_contrast_palette(
+    qtbot: QtBot, ctx: AppContext, db: sqlite_utils.Database
+) -> None:
+    practice = PracticeStore(db).create("Riverside Surgery").id
+    store = SurveyStore(db)
+    survey = store.create_from_template("fft")
+    for answer in ("Very good", "Good", "Poor"):
+        store.add_response(
+            survey.id,
+            {survey.questions[0].id: answer},
+            practice_id=practice,
+            collected_on=dt.date(2026, 1, 10),
+        )
+    screen = SurveyResultsScreen(ctx, survey.id)
+    qtbot.addWidget(screen)
+    bars = screen.findChildren(AnswerBars)[0]
+    bars.resize(600, bars.minimumHeight())
+
+    def bar_pixels(palette: QPalette, colour: str) -> int:
+        bars.setPalette(palette)
+        image = bars.grab().toImage()
+        return sum(
+            image.pixelColor(x, y).name() == colour
+            for x in range(0, image.width(), 2)
+            for y in range(0, image.height(), 2)
+        )
+
+    light, dark = QPalette(), QPalette()
+    light.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#000000"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#ffffff"))
+    assert bar_pixels(light, "#005eb8") > 50  # NHS blue on white
+    assert bar_pixels(dark, "#005eb8") == 0  # too dim on black (3:1)...
+    assert bar_pixels(dark, "#ffff00") > 50  # ...the high-contrast yellow instead
 
 
 def test_volunteers_key_forms_but_do_not_design(
