@@ -514,11 +514,18 @@ def test_reading_falls_back_in_process_when_workers_cannot_start(
 
     from ppg_desktop.core import importing_analysis
 
-    def broken(*args: object) -> None:
-        raise BrokenProcessPool("worker died")
+    class BrokenPool:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def submit(self, *args: object) -> None:
+            raise BrokenProcessPool("worker died")
+
+        def shutdown(self, *args: object, **kwargs: object) -> None:
+            pass
 
     monkeypatch.setattr(importing_analysis, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(importing_analysis, "_read_in_workers", broken)
+    monkeypatch.setattr(importing_analysis, "ProcessPoolExecutor", BrokenPool)
     monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 4)
     readings = importing_analysis.read_comments(
         [("Rude receptionist", None, True), ("Lovely nurse", None, True)], None, {}
