@@ -2,7 +2,10 @@
 and at most daily, into a folder the user chooses (a USB stick, say), keeping the last N.
 
 Restoring checks the backup's integrity first and backs up the current database before
-replacing it. At start-up `startup_check` runs `PRAGMA quick_check` and returns a result the UI
+replacing it. A restore never leaves patients' data less protected than it was: over a database
+protected with a passphrase it needs that passphrase (else it refuses, changing nothing), and the
+restored database keeps it even when the backup was made before the database was encrypted.
+At start-up `startup_check` runs `PRAGMA quick_check` and returns a result the UI
 can act on (a damaged database leads to "restore from a backup", not to a traceback).
 """
 
@@ -35,6 +38,21 @@ _STAMP = "%Y%m%d-%H%M%S-%f"
 
 class BackupProblem(PPGError):
     """A backup cannot be made, read or restored (the message says what to do)."""
+
+
+# Why a restore was refused (RestoreRefused.reason), so each front end can add how to go ahead.
+NEEDS_PASSPHRASE = "needs_passphrase"
+WRONG_PASSPHRASE = "wrong_passphrase"
+BACKUP_NEEDS_PASSPHRASE = "backup_needs_passphrase"
+BACKUP_WRONG_PASSPHRASE = "backup_wrong_passphrase"
+
+
+class RestoreRefused(BackupProblem):
+    """A restore refused before anything was changed; `reason` is one of the constants above."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -215,19 +233,46 @@ def prune_backups(folder: Path, keep: int) -> list[Path]:
 
 
 # --- checking and restoring -------------------------------------------------------------------
-def _open_read_only(path: Path, passphrase: str | None) -> sqlite_utils.Database:
-    """Open a backup without changing it (no migrations, no journal-mode switch)."""
+def _open_read_only(
+    path: Path, passphrase: str | None, *, through_sqlcipher: bool = False
+) -> sqlite_utils.Database:
+    """Open a backup without changing it (no migrations, no journal-mode switch).
+
+    `through_sqlcipher` opens a plain file with SQLCipher too, so it can be exported encrypted.
+    """
     uri = Path(path).resolve().as_uri() + "?mode=ro"
-    if is_encrypted_file(Path(path)):
-        if not passphrase:
-            raise BackupProblem(f"{Path(path).name} is encrypted: give its passphrase.")
-        import sqlcipher3  # only for encrypted databases
+    encrypted = is_encrypted_file(Path(path))
+    if encrypted and not passphrase:
+        raise BackupProblem(f"{Path(path).name} is encrypted: give its passphrase.")
+    if encrypted or through_sqlcipher:
+        import sqlcipher3  # only when an encrypted file is read or written
 
         conn: Any = sqlcipher3.connect(uri, uri=True, check_same_thread=False)
-        conn.execute(f"PRAGMA key = {_quote(passphrase)}")
+        conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is explained, not logged
+        if encrypted:
+            conn.execute(f"PRAGMA key = {_quote(str(passphrase))}")
     else:
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     return sqlite_utils.Database(conn)
+
+
+def opens_with(path: Path, passphrase: str | None) -> bool:
+    """True when the file is not encrypted, or `passphrase` opens it.
+
+    (To SQLCipher a wrong passphrase and a damaged first page look the same.)
+    """
+    if not is_encrypted_file(Path(path)):
+        return True
+    if not passphrase:
+        return False
+    backup = _open_read_only(Path(path), passphrase)
+    try:
+        backup.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except Exception:  # sqlcipher3's DatabaseError, which is not sqlite3's
+        return False
+    finally:
+        backup.close()
 
 
 def verify_backup(path: Path, passphrase: str | None = None) -> list[str]:
@@ -238,10 +283,14 @@ def verify_backup(path: Path, passphrase: str | None = None) -> list[str]:
     path = Path(path)
     if not path.is_file():
         return [f"There is no backup at {path}."]
-    try:
-        backup = _open_read_only(path, passphrase)
-    except BackupProblem as exc:
-        return [str(exc)]
+    if not opens_with(path, passphrase):
+        if not passphrase:
+            return [f"{path.name} is protected with a passphrase: give its passphrase."]
+        return [
+            f"{path.name} is protected with a passphrase, and the one given does not open it "
+            "(a backup keeps the passphrase in use when it was made), or it is damaged."
+        ]
+    backup = _open_read_only(path, passphrase)
     try:
         rows = [str(r[0]) for r in backup.execute("PRAGMA integrity_check").fetchall()]
         if rows != ["ok"]:
@@ -260,11 +309,113 @@ def verify_backup(path: Path, passphrase: str | None = None) -> list[str]:
 
 @dataclass(frozen=True)
 class RestoreResult:
-    """What a restore did: which backup it used, and where the replaced database was kept."""
+    """What a restore did: which backup it used, where the replaced database was kept, and
+    whether the restored database is protected with a passphrase."""
 
     restored_from: Path
     safety_copy: Path | None
-    set_aside: Path | None = None  # the unreadable database file, renamed rather than copied
+    set_aside: Path | None = None  # the database file kept as it was, renamed (not copied)
+    # "current": the passphrase of the database it replaced; "backup": the backup's own
+    # passphrase (nothing protected was replaced); "": not protected
+    protected_with: str = ""
+    was_protected: bool = False  # the database it replaced was protected with a passphrase
+
+    @property
+    def protection_note(self) -> str:
+        """A sentence for people when the passphrase needs a mention (else '')."""
+        if self.protected_with == "current":
+            return "The restored database is protected with the same passphrase as before."
+        if self.protected_with == "backup":
+            return (
+                "The restored database is protected with the passphrase the backup was made "
+                "with: you will need that passphrase to open it."
+            )
+        if self.was_protected:
+            return (
+                "The restored database is not protected with a passphrase. Encrypt it again "
+                "to protect patients' comments."
+            )
+        return ""
+
+
+def _backup_key(path: Path, candidates: list[str | None]) -> str | None:
+    """The passphrase that opens the backup (None for a plain one); refuses when none does."""
+    if not is_encrypted_file(path):
+        return None
+    given = [c for c in candidates if c]
+    for candidate in given:
+        if opens_with(path, candidate):
+            return candidate
+    if not given:
+        raise RestoreRefused(
+            f"The backup {path.name} is protected with a passphrase, so nothing was restored. "
+            "Give the passphrase that was in use when it was made.",
+            BACKUP_NEEDS_PASSPHRASE,
+        )
+    raise RestoreRefused(
+        f"The passphrase given does not open the backup {path.name}, so nothing was restored. "
+        "A backup keeps the passphrase in use when it was made: if the passphrase has been "
+        "changed since, give the old one (if it still does not open, the backup is damaged: "
+        "choose another).",
+        BACKUP_WRONG_PASSPHRASE,
+    )
+
+
+def _open_current(
+    db_path: Path, passphrase: str | None, set_aside_current: bool
+) -> sqlite_utils.Database | None:
+    """The database about to be replaced, opened to copy it first; None when it is damaged
+    (or, with `set_aside_current`, cannot be opened), so the raw file is kept aside instead.
+
+    A protected database that the passphrase given does not open is never guessed to be
+    damaged: that refuses the restore unless `set_aside_current` says to go ahead.
+    """
+    encrypted = is_encrypted_file(db_path)
+    if encrypted and not passphrase and not set_aside_current:
+        raise RestoreRefused(
+            f"The database at {db_path} is protected with a passphrase, and none was given, so "
+            "nothing was restored. Give its passphrase to restore over it.",
+            NEEDS_PASSPHRASE,
+        )
+    try:
+        return open_database(
+            db_path, passphrase if encrypted else None, create=False, migrate=False
+        )
+    except DatabaseProblem as exc:
+        if exc.kind in ("locked", "unreadable"):
+            raise  # in use, a folder or not ours to open: not damaged, so never moved aside
+        if encrypted and not set_aside_current:
+            raise RestoreRefused(
+                f"That passphrase does not open the database at {db_path}, so nothing was "
+                "restored. Check it and try again (passphrases are case-sensitive).",
+                WRONG_PASSPHRASE,
+            ) from exc
+        return None  # too damaged to copy through SQLite: keep the raw file instead
+
+
+def _write_restored_copy(
+    backup_path: Path, backup_key: str | None, target: Path, target_key: str | None
+) -> None:
+    """Write the backup to `target`, protected with `target_key` (plain when None), and check
+    the copy reads back with that key; on any failure `target` is removed."""
+    target.unlink(missing_ok=True)
+    try:
+        source = _open_read_only(backup_path, backup_key, through_sqlcipher=bool(target_key))
+        try:
+            _copy_into(source, target, target_key)
+        finally:
+            source.close()
+        problems = verify_backup(target, target_key)
+        if not problems and is_encrypted_file(target) != bool(target_key):
+            problems = ["its protection is not the one intended"]
+        if problems:
+            raise BackupProblem(
+                f"The restored copy did not check out ({problems[0]}), so nothing was "
+                "restored. Try again, or choose another backup."
+            )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def restore_backup(
@@ -272,67 +423,75 @@ def restore_backup(
     backup_path: Path,
     *,
     passphrase: str | None = None,
+    backup_passphrase: str | None = None,
     safety_dir: Path | None = None,
+    set_aside_current: bool = False,
 ) -> RestoreResult:
     """Replace the database at `db_path` with a backup, after checking the backup and saving the
     current database (if it can still be read) as a 'before-restore' backup.
 
+    `passphrase` is the current database's; `backup_passphrase` the backup's when it was made
+    with another (an older passphrase), else `passphrase` is tried on the backup too. The
+    restored database keeps the current database's protection: a plain backup restored over a
+    protected database is protected with its passphrase. A protected database is replaced only
+    with its passphrase; without it (or with a wrong one) nothing changes (RestoreRefused),
+    unless `set_aside_current`: then the file is kept aside, renamed, as a damaged one is.
+    The new copy is written and checked beside the database before anything is replaced.
+
     Close every connection to `db_path` first; the app reopens it afterwards.
     """
-    problems = verify_backup(backup_path, passphrase)
+    db_path, backup_path = Path(db_path), Path(backup_path)
+    backup_key = _backup_key(backup_path, [backup_passphrase, passphrase])
+    problems = verify_backup(backup_path, backup_key)
     if problems:
         raise BackupProblem(
-            f"The backup {Path(backup_path).name} is damaged, so nothing was "
+            f"The backup {backup_path.name} is damaged, so nothing was "
             f"restored: {problems[0]} Choose an older backup."
         )
-    db_path = Path(db_path)
+    exists = db_path.exists()
+    was_protected = exists and is_encrypted_file(db_path)
+    current = _open_current(db_path, passphrase, set_aside_current) if exists else None
+    current_key = passphrase if was_protected and current is not None else None
+    target_key = current_key or backup_key
+    partial = db_path.with_name(db_path.name + ".restoring")
     safety: BackupInfo | None = None
-    set_aside: Path | None = None
-    if db_path.exists():
-        try:
-            current = open_database(
-                db_path,
-                passphrase if is_encrypted_file(db_path) else None,
-                create=False,
-                migrate=False,
-            )
-        except DatabaseProblem as exc:
-            if exc.kind in ("locked", "unreadable"):
-                raise  # in use, a folder or not ours to open: not damaged, so never moved aside
-            current = None  # too damaged to copy through SQLite: keep the raw file instead
+    try:
+        _write_restored_copy(backup_path, backup_key, partial, target_key)
         if current is not None:
             try:
-                folder = safety_dir or backup_dir(current)
                 safety = backup_now(
                     current,
-                    passphrase=passphrase,
-                    to_dir=folder,
+                    passphrase=current_key,
+                    to_dir=safety_dir or backup_dir(current),
                     reason="before-restore",
                     keep=10_000,
                 )
             except Exception:  # a damaged database may fail part way: keep the raw file
                 safety = None
-            finally:
-                current.close()
-        if safety is None:
-            set_aside = db_path.with_name(
-                db_path.name + f".damaged-{dt.datetime.now():%Y%m%d%H%M%S}"
-            )
-            os.replace(db_path, set_aside)
-            wal = Path(str(db_path) + "-wal")
-            if wal.exists():  # its committed pages belong with the file set aside
-                os.replace(wal, Path(str(set_aside) + "-wal"))
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        if current is not None:
+            current.close()
+    set_aside: Path | None = None
+    if exists and safety is None:
+        why = "damaged" if current is not None or not was_protected else "set-aside"
+        set_aside = db_path.with_name(db_path.name + f".{why}-{dt.datetime.now():%Y%m%d%H%M%S}")
+        os.replace(db_path, set_aside)
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists():  # its committed pages belong with the file set aside
+            os.replace(wal, Path(str(set_aside) + "-wal"))
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    source = _open_read_only(backup_path, passphrase)
-    partial = db_path.with_name(db_path.name + ".restoring")
-    partial.unlink(missing_ok=True)
-    try:
-        _copy_into(source, partial, passphrase)
-    finally:
-        source.close()
     os.replace(partial, db_path)
-    return RestoreResult(Path(backup_path), safety.path if safety else None, set_aside)
+    return RestoreResult(
+        backup_path,
+        safety.path if safety else None,
+        set_aside,
+        protected_with="current" if current_key else ("backup" if backup_key else ""),
+        was_protected=was_protected,
+    )
 
 
 def startup_check(

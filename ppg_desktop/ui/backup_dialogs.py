@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -28,10 +30,11 @@ from ppg_desktop.core.backup import (
     backup_dir,
     backup_now,
     list_backups,
+    opens_with,
     restore_backup,
     verify_backup,
 )
-from ppg_desktop.core.db import open_database
+from ppg_desktop.core.db import is_encrypted_file, open_database
 from ppg_desktop.ui import messages
 from ppg_desktop.ui.context import TOPICS, AppContext
 from ppg_desktop.ui.import_wizard import RowsModel, make_table
@@ -106,7 +109,12 @@ def _rows(backups: list[BackupInfo]) -> list[dict[str, str]]:
 
 
 class RestoreDialog(QDialog):
-    """Lists backups with dates and sizes; checks the chosen one before restoring it."""
+    """Lists backups with dates and sizes; checks the chosen one before restoring it.
+
+    A backup protected with a passphrase the database's does not open (one made before the
+    passphrase was changed, or while the database was protected and now it is not) is opened
+    with its own passphrase, asked for here, when `ask_other_passphrase`.
+    """
 
     def __init__(
         self,
@@ -115,10 +123,14 @@ class RestoreDialog(QDialog):
         parent: QWidget | None = None,
         backups: list[BackupInfo] | None = None,
         intro: str = "",
+        *,
+        ask_other_passphrase: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Restore from a backup")
         self.passphrase = passphrase
+        self.ask_other_passphrase = ask_other_passphrase
+        self.backup_passphrase: str | None = None
         self.folder = folder
         self.chosen: BackupInfo | None = None
         self.model = RowsModel(["Taken", "Size", "Why", "File"])
@@ -169,31 +181,101 @@ class RestoreDialog(QDialog):
         rows = self.view.selectionModel().selectedRows()
         return self.backups[rows[0].row()] if rows else None
 
+    def ask_backup_passphrase(self, chosen: BackupInfo, again: bool) -> str | None:
+        """The passphrase the chosen backup was made with, typed by the person (None: Cancel)."""
+        prompt = (
+            "That passphrase does not open this backup. Check it and try again.\n\n"
+            if again
+            else ""
+        ) + (
+            f"The backup taken {chosen.label} is protected with a passphrase"
+            + (",\nbut not the one this database uses now." if self.passphrase else ".")
+            + "\n\nEnter the passphrase that was in use when it was made:"
+        )
+        text, ok = QInputDialog.getText(
+            self, "Passphrase of the backup", prompt, QLineEdit.EchoMode.Password
+        )
+        return text if ok and text else None
+
+    def _key_for(self, chosen: BackupInfo) -> tuple[bool, str | None]:
+        """(True, the passphrase that opens `chosen`, None for a plain one), or (False, None)
+        with the reason in `problem` when there is none."""
+        if opens_with(chosen.path, self.passphrase):
+            return True, self.passphrase if is_encrypted_file(chosen.path) else None
+        if not self.ask_other_passphrase:
+            self.problem.setText(
+                "That backup is protected with a passphrase that this database does not use. "
+                "Choose a backup made since, or ask for help restoring it with "
+                "'ppg-desktop restore'."
+            )
+            return False, None
+        again = False
+        while (typed := self.ask_backup_passphrase(chosen, again)) is not None:
+            if opens_with(chosen.path, typed):
+                return True, typed
+            again = True
+        self.problem.setText(
+            "That backup needs the passphrase it was made with. Choose another backup, or try "
+            "again with its passphrase."
+        )
+        return False, None
+
     def check_and_accept(self) -> None:
         """Run the integrity check on the chosen backup; only a sound one is accepted."""
         chosen = self.selected()
         if chosen is None:
             self.problem.setText("Choose a backup in the list.")
             return
-        problems = verify_backup(chosen.path, self.passphrase)
+        opened, key = self._key_for(chosen)
+        if not opened:
+            return
+        problems = verify_backup(chosen.path, key)
         if problems:
             self.problem.setText(f"That backup is damaged ({problems[0]}). Choose an older one.")
             return
         self.chosen = chosen
+        self.backup_passphrase = key
         self.accept()
 
 
 def _restore(
-    db_path: Path, chosen: BackupInfo, passphrase: str | None, parent: QWidget | None
+    db_path: Path,
+    chosen: BackupInfo,
+    passphrase: str | None,
+    parent: QWidget | None,
+    backup_passphrase: str | None = None,
 ) -> RestoreResult | None:
     try:
-        result = restore_backup(db_path, chosen.path, passphrase=passphrase)
+        result = restore_backup(
+            db_path, chosen.path, passphrase=passphrase, backup_passphrase=backup_passphrase
+        )
     except Exception as exc:  # a restore must never end in a traceback: say what happened
         show_problem(parent, "Not restored", str(exc))
         return None
     kept = f" The database as it was is kept at {result.safety_copy}." if result.safety_copy else ""
-    tell(parent, "Restored", f"Restored the backup taken {chosen.label}.{kept}")
+    note = f"\n\n{result.protection_note}" if result.protection_note else ""
+    tell(parent, "Restored", f"Restored the backup taken {chosen.label}.{kept}{note}")
     return result
+
+
+def restore_question(chosen: BackupInfo, database_protected: bool) -> str:
+    """The confirmation, saying when the backup's protection differs from the database's."""
+    question = (
+        f"Replace the current database with the backup taken {chosen.label}? "
+        "The current database is backed up first."
+    )
+    backup_protected = is_encrypted_file(chosen.path)
+    if database_protected and not backup_protected:
+        question += (
+            "\n\nThis backup was made before the database was protected with a passphrase. "
+            "The restored database keeps the passphrase it has now."
+        )
+    elif backup_protected and not database_protected:
+        question += (
+            "\n\nThis backup is protected with a passphrase, so the restored database will be "
+            "too: you will need the backup's passphrase each time you open PPG Desk."
+        )
+    return question
 
 
 def open_restore_dialog(ctx: AppContext, parent: QWidget | None = None) -> RestoreResult | None:
@@ -206,16 +288,18 @@ def open_restore_dialog(ctx: AppContext, parent: QWidget | None = None) -> Resto
     if not ask_yes_no(
         parent,
         "Restore from backup",
-        f"Replace the current database with the backup taken {chosen.label}? "
-        "The current database is backed up first.",
+        restore_question(chosen, database_protected=is_encrypted_file(ctx.db_path)),
         yes="Restore",
         no="Cancel",
     ):
         return None
     ctx.db.close()
+    result: RestoreResult | None = None
     try:
-        result = _restore(ctx.db_path, chosen, ctx.passphrase, parent)
+        result = _restore(ctx.db_path, chosen, ctx.passphrase, parent, dialog.backup_passphrase)
     finally:
+        if result is not None and result.protected_with != "current":
+            ctx.passphrase = dialog.backup_passphrase if result.protected_with else None
         ctx.db = open_database(ctx.db_path, ctx.passphrase)
     for topic in TOPICS:
         ctx.notify(topic)
@@ -236,7 +320,11 @@ def offer_recovery(
         parent,
         backups=check.backups,
         intro=check.message or "The database is damaged.",
+        # the caller reopens with `passphrase`: a backup needing another is re-keyed to it,
+        # which a database without one cannot do
+        ask_other_passphrase=passphrase is not None,
     )
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
         return False
-    return _restore(db_path, dialog.chosen, passphrase, parent) is not None
+    restored = _restore(db_path, dialog.chosen, passphrase, parent, dialog.backup_passphrase)
+    return restored is not None

@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 
 from ppg_desktop.cli import main
-from ppg_desktop.core.db import open_database
+from ppg_desktop.core.db import is_encrypted_file, open_database
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.practice_store import PracticeStore
 
@@ -63,5 +63,94 @@ def test_backup_list_verify_restore(
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"not a database at all" * 100)
     monkeypatch.setenv("PPG_DESK_PASSPHRASE", "any")  # unreadable files look encrypted
-    monkeypatch.setenv("PPG_DESK_PASSPHRASE", "any")  # unreadable files look encrypted
     assert main(["backup", "--verify", str(broken)]) == 1
+
+
+PASSPHRASE = "correct horse battery"
+
+
+def _protected_with_a_plain_backup(tmp_path: Path) -> tuple[Path, Path]:
+    """A database protected with PASSPHRASE, and a plain backup of another database."""
+    plain = open_database(tmp_path / "plain.db")
+    PracticeStore(plain).create("From the plain backup")
+    folder = tmp_path / "stick"
+    assert main(["backup", "--db", str(tmp_path / "plain.db"), "--to", str(folder)]) == 0
+    plain.close()
+    live = tmp_path / "live.db"
+    db = open_database(live, PASSPHRASE)
+    PracticeStore(db).create("Live practice")
+    db.close()
+    (backup,) = folder.iterdir()
+    return live, backup
+
+
+def _practices(path: Path, passphrase: str | None) -> list[str]:
+    db = open_database(path, passphrase, create=False)
+    try:
+        return [p.name for p in PracticeStore(db).list()]
+    finally:
+        db.close()
+
+
+def test_restore_over_a_protected_database_without_its_passphrase_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live, backup = _protected_with_a_plain_backup(tmp_path)
+    capsys.readouterr()
+    before = live.read_bytes()
+    monkeypatch.delenv("PPG_DESK_PASSPHRASE", raising=False)
+    assert main(["restore", "--db", str(live), str(backup)]) == 1
+    err = capsys.readouterr().err
+    assert "protected with a passphrase" in err and "nothing was restored" in err
+    assert "PPG_DESK_PASSPHRASE" in err and "--set-aside-current" in err
+    assert live.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("live.db.")] == []
+
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", "not the passphrase")
+    assert main(["restore", "--db", str(live), str(backup)]) == 1
+    assert "That passphrase does not open the database" in capsys.readouterr().err
+    assert live.read_bytes() == before
+
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", PASSPHRASE)
+    assert main(["restore", "--db", str(live), str(backup)]) == 0
+    out = capsys.readouterr().out
+    assert "Restored" in out and "protected with the same passphrase as before" in out
+    assert is_encrypted_file(live)
+    assert _practices(live, PASSPHRASE) == ["From the plain backup"]
+
+
+def test_restore_with_set_aside_current_keeps_the_protected_file_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live, backup = _protected_with_a_plain_backup(tmp_path)
+    capsys.readouterr()
+    before = live.read_bytes()
+    monkeypatch.delenv("PPG_DESK_PASSPHRASE", raising=False)
+    assert main(["restore", "--db", str(live), str(backup), "--set-aside-current"]) == 0
+    out = capsys.readouterr().out
+    (kept,) = tmp_path.glob("live.db.set-aside-*")
+    assert kept.read_bytes() == before and kept.name in out
+    assert "not protected with a passphrase" in out and "ppg-desktop encrypt" in out
+    assert _practices(live, None) == ["From the plain backup"]
+
+
+def test_restore_a_backup_made_with_an_older_passphrase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = tmp_path / "live.db"
+    db = open_database(live, "the old passphrase")
+    PracticeStore(db).create("Riverside Surgery")
+    db.close()
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", "the old passphrase")
+    assert main(["backup", "--db", str(live), "--to", str(tmp_path / "stick")]) == 0
+    (backup,) = (tmp_path / "stick").iterdir()
+    monkeypatch.setenv("PPG_DESK_NEW_PASSPHRASE", PASSPHRASE)
+    assert main(["encrypt", "--db", str(live), "--change"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("PPG_DESK_PASSPHRASE", PASSPHRASE)
+    assert main(["restore", "--db", str(live), str(backup)]) == 1
+    err = capsys.readouterr().err
+    assert "does not open the backup" in err and "PPG_DESK_BACKUP_PASSPHRASE" in err
+    monkeypatch.setenv("PPG_DESK_BACKUP_PASSPHRASE", "the old passphrase")
+    assert main(["restore", "--db", str(live), str(backup)]) == 0
+    assert _practices(live, PASSPHRASE) == ["Riverside Surgery"]

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from ppg_desktop.core import backup as backup_module
 from ppg_desktop.core.backup import (
     BACKUP_DIR_KEY,
     BACKUPS_KEEP_KEY,
     BackupProblem,
+    RestoreRefused,
     backup_dir,
     backup_if_due,
     backup_now,
@@ -21,7 +23,9 @@ from ppg_desktop.core.backup import (
     startup_check,
     verify_backup,
 )
-from ppg_desktop.core.db import open_database
+from ppg_desktop.core.db import is_encrypted_file, open_database
+from ppg_desktop.core.encryption import change_passphrase
+from ppg_desktop.core.errors import DatabaseProblem
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.settings_store import SettingsStore
 
@@ -148,3 +152,145 @@ def test_startup_check_offers_backups_for_a_damaged_database(tmp_path: Path) -> 
     assert not check.ok and check.problems
     assert [b.taken_at for b in check.backups] == [MONDAY]
     assert "Restore" in check.message
+
+
+# --- restoring over (or from) a database protected with a passphrase ---------------------------
+PASSPHRASE = "correct horse battery"
+
+
+def _protected_database(path: Path, practice: str, passphrase: str = PASSPHRASE) -> None:
+    db = open_database(path, passphrase)
+    PracticeStore(db).create(practice)
+    db.close()
+
+
+def _plain_backup(tmp_path: Path, practice: str = "From the plain backup") -> Path:
+    source = open_database(tmp_path / "plain-source.db")
+    PracticeStore(source).create(practice)
+    info = backup_now(source, to_dir=tmp_path / "b", now=MONDAY)
+    source.close()
+    return info.path
+
+
+def _untouched(path: Path, before: bytes, tmp_path: Path) -> None:
+    """The database is exactly as it was, and nothing was set aside, half-written or copied."""
+    assert path.read_bytes() == before
+    assert list(tmp_path.glob("*.damaged-*")) == [] and list(tmp_path.glob("*.set-aside-*")) == []
+    assert list(tmp_path.glob("*.restoring")) == []
+    assert not (tmp_path / "safety").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "reason"), [(None, "needs_passphrase"), ("not the passphrase", "wrong_passphrase")]
+)
+def test_restore_over_a_protected_database_needs_its_passphrase(
+    tmp_path: Path, given: str | None, reason: str
+) -> None:
+    live = tmp_path / "live.db"
+    _protected_database(live, "Live practice")
+    backup = _plain_backup(tmp_path)
+    before = live.read_bytes()
+    with pytest.raises(RestoreRefused) as refused:
+        restore_backup(live, backup, passphrase=given, safety_dir=tmp_path / "safety")
+    assert refused.value.reason == reason
+    assert "nothing was restored" in str(refused.value)
+    _untouched(live, before, tmp_path)
+    assert _practice_names(live, PASSPHRASE) == ["Live practice"]
+
+
+def test_a_plain_backup_restored_over_a_protected_database_keeps_it_protected(
+    tmp_path: Path,
+) -> None:
+    live = tmp_path / "live.db"
+    _protected_database(live, "Live practice")
+    backup = _plain_backup(tmp_path)
+    result = restore_backup(live, backup, passphrase=PASSPHRASE, safety_dir=tmp_path / "safety")
+    assert is_encrypted_file(live) and b"From the plain backup" not in live.read_bytes()
+    assert _practice_names(live, PASSPHRASE) == ["From the plain backup"]
+    assert result.protected_with == "current" and result.was_protected
+    assert "same passphrase as before" in result.protection_note
+    assert result.safety_copy is not None and is_encrypted_file(result.safety_copy)
+    assert _practice_names(result.safety_copy, PASSPHRASE) == ["Live practice"]
+    assert list(tmp_path.glob("*.restoring")) == []
+
+
+def test_set_aside_current_keeps_a_database_whose_passphrase_is_lost(tmp_path: Path) -> None:
+    live = tmp_path / "live.db"
+    _protected_database(live, "Live practice")
+    before = live.read_bytes()
+    backup = _plain_backup(tmp_path)
+    result = restore_backup(live, backup, safety_dir=tmp_path / "safety", set_aside_current=True)
+    assert result.set_aside is not None and ".set-aside-" in result.set_aside.name
+    assert result.set_aside.read_bytes() == before  # kept as it was, not copied or changed
+    assert _practice_names(result.set_aside, PASSPHRASE) == ["Live practice"]
+    assert not is_encrypted_file(live) and _practice_names(live) == ["From the plain backup"]
+    assert result.protected_with == "" and "not protected" in result.protection_note
+
+
+def test_a_backup_made_with_an_older_passphrase_is_restored_with_the_current_one(
+    tmp_path: Path,
+) -> None:
+    live = tmp_path / "live.db"
+    _protected_database(live, "Riverside Surgery", "the old passphrase")
+    db = open_database(live, "the old passphrase")
+    old = backup_now(db, passphrase="the old passphrase", to_dir=tmp_path / "b", now=MONDAY)
+    PracticeStore(db).create("Added later")
+    db.close()
+    change_passphrase(live, "the old passphrase", PASSPHRASE)
+    before = live.read_bytes()
+    with pytest.raises(RestoreRefused) as refused:
+        restore_backup(live, old.path, passphrase=PASSPHRASE, safety_dir=tmp_path / "safety")
+    assert refused.value.reason == "backup_wrong_passphrase"
+    assert "give the old one" in str(refused.value)
+    _untouched(live, before, tmp_path)
+    result = restore_backup(
+        live,
+        old.path,
+        passphrase=PASSPHRASE,
+        backup_passphrase="the old passphrase",
+        safety_dir=tmp_path / "safety",
+    )
+    assert result.protected_with == "current"
+    assert _practice_names(live, PASSPHRASE) == ["Riverside Surgery"]
+    with pytest.raises(DatabaseProblem):
+        open_database(live, "the old passphrase", create=False)
+
+
+def test_a_protected_backup_restored_over_a_plain_database_keeps_its_passphrase(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "other.db"
+    _protected_database(source, "From the protected backup")
+    db = open_database(source, PASSPHRASE)
+    info = backup_now(db, passphrase=PASSPHRASE, to_dir=tmp_path / "b", now=MONDAY)
+    db.close()
+    live = tmp_path / "live.db"
+    open_database(live).close()
+    before = live.read_bytes()
+    with pytest.raises(RestoreRefused) as refused:
+        restore_backup(live, info.path, safety_dir=tmp_path / "safety")
+    assert refused.value.reason == "backup_needs_passphrase"
+    _untouched(live, before, tmp_path)
+    result = restore_backup(live, info.path, passphrase=PASSPHRASE, safety_dir=tmp_path / "safety")
+    assert result.protected_with == "backup" and not result.was_protected
+    assert "passphrase the backup was made with" in result.protection_note
+    assert is_encrypted_file(live)
+    assert _practice_names(live, PASSPHRASE) == ["From the protected backup"]
+
+
+def test_a_restore_that_fails_part_way_leaves_the_database_where_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup = _plain_backup(tmp_path)
+    damaged = tmp_path / "live.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"junk" * 50)
+    before = damaged.read_bytes()
+
+    def pulled_out(_source: object, target: Path, _passphrase: object) -> None:
+        target.write_bytes(b"half a copy")
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(backup_module, "_copy_into", pulled_out)
+    with pytest.raises(OSError):
+        restore_backup(damaged, backup, safety_dir=tmp_path / "safety")
+    _untouched(damaged, before, tmp_path)

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from ppg_desktop.core.backup import BACKUP_DIR_KEY, backup_now, list_backups
-from ppg_desktop.core.db import open_database
+from ppg_desktop.core.db import is_encrypted_file, open_database
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.ui import messages
@@ -108,3 +108,102 @@ def test_restore_replaces_the_open_database_and_reopens_it(
     assert [p.name for p in PracticeStore(ctx.db).list()] == ["Riverside Surgery"]
     assert result.safety_copy is not None and result.safety_copy.exists()
     assert {"feedback", "practices", "settings"} <= set(changed)
+
+
+PASSPHRASE = "purple kettle on the bus"
+
+
+def _choosing_first(monkeypatch: pytest.MonkeyPatch, questions: list[str]) -> None:
+    """The Restore dialog picks its first backup, and the question is answered Restore."""
+    from PySide6.QtWidgets import QDialog
+
+    from ppg_desktop.ui import backup_dialogs
+
+    def choose_first(dialog: RestoreDialog) -> int:
+        dialog.view.selectRow(0)
+        dialog.check_and_accept()
+        accepted = dialog.chosen is not None
+        return int((QDialog.DialogCode.Accepted if accepted else QDialog.DialogCode.Rejected).value)
+
+    def answer_restore(_parent: object, _title: str, question: str, **_kw: object) -> bool:
+        questions.append(question)
+        return True
+
+    monkeypatch.setattr(RestoreDialog, "exec", choose_first)
+    monkeypatch.setattr(backup_dialogs, "ask_yes_no", answer_restore)
+
+
+def _backup_of(path: Path, practice: str, folder: Path, passphrase: str | None = None) -> Path:
+    db = open_database(path, passphrase)
+    PracticeStore(db).create(practice)
+    info = backup_now(db, passphrase=passphrase, to_dir=folder, now=dt.datetime(2026, 3, 1, 9))
+    db.close()
+    return info.path
+
+
+def test_a_plain_backup_restored_in_the_app_keeps_the_database_protected(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ppg_desktop.ui import backup_dialogs
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "problem_sink", lambda title, text: shown.append((title, text)))
+    folder = tmp_path / "backups"
+    _backup_of(tmp_path / "before-encryption.db", "From the plain backup", folder)
+    path = tmp_path / "protected.db"
+    db = open_database(path, PASSPHRASE)
+    PracticeStore(db).create("Live practice")
+    ctx = AppContext(db, path, passphrase=PASSPHRASE)
+    ctx.settings.set(BACKUP_DIR_KEY, str(folder))
+    questions: list[str] = []
+    _choosing_first(monkeypatch, questions)
+
+    result = backup_dialogs.open_restore_dialog(ctx)
+    assert shown == [] and result is not None and result.protected_with == "current"
+    assert "keeps the passphrase it has now" in questions[0]
+    assert is_encrypted_file(path) and ctx.passphrase == PASSPHRASE
+    assert [p.name for p in PracticeStore(ctx.db).list()] == ["From the plain backup"]
+    ctx.db.close()
+
+
+def test_a_backup_with_another_passphrase_asks_for_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctx: AppContext
+) -> None:
+    from ppg_desktop.ui import backup_dialogs
+
+    folder = tmp_path / "backups"
+    _backup_of(tmp_path / "older.db", "From the protected backup", folder, PASSPHRASE)
+    typed = iter(["a wrong guess", PASSPHRASE])
+    asked: list[bool] = []
+
+    def type_passphrase(_dialog: RestoreDialog, _chosen: object, again: bool) -> str:
+        asked.append(again)
+        return next(typed)
+
+    monkeypatch.setattr(RestoreDialog, "ask_backup_passphrase", type_passphrase)
+    questions: list[str] = []
+    _choosing_first(monkeypatch, questions)
+
+    result = backup_dialogs.open_restore_dialog(ctx)
+    assert asked == [False, True]  # asked again after the wrong guess
+    assert result is not None and result.protected_with == "backup"
+    assert "you will need the backup's passphrase" in questions[0]
+    assert ctx.passphrase == PASSPHRASE and is_encrypted_file(ctx.db_path)
+    assert [p.name for p in PracticeStore(ctx.db).list()] == ["From the protected backup"]
+
+
+def test_the_backup_passphrase_question_can_be_cancelled(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctx: AppContext
+) -> None:
+    folder = tmp_path / "backups"
+    _backup_of(tmp_path / "older.db", "From the protected backup", folder, PASSPHRASE)
+    monkeypatch.setattr(RestoreDialog, "ask_backup_passphrase", lambda *args: None)
+    dialog = RestoreDialog(folder, None)
+    qtbot.addWidget(dialog)
+    dialog.check_and_accept()
+    assert dialog.chosen is None and "passphrase it was made with" in dialog.problem.text()
+    at_start_up = RestoreDialog(folder, None, ask_other_passphrase=False)
+    qtbot.addWidget(at_start_up)
+    at_start_up.check_and_accept()
+    assert at_start_up.chosen is None
+    assert "ppg-desktop restore" in at_start_up.problem.text()
