@@ -33,6 +33,7 @@ from ppg_desktop.core.feedback_store import FeedbackStore, fts_query
 from ppg_desktop.core.models import Contact, Feedback
 from ppg_desktop.core.redaction import PLACEHOLDERS, redact
 from ppg_desktop.core.settings_store import SettingsStore
+from ppg_desktop.core.subject_matches import NARROW_THE_SEARCH, NameMatches, name_matches
 from ppg_desktop.core.wording import counted
 
 RETENTION_SETTING = "retention"
@@ -249,7 +250,12 @@ def purge(db: sqlite_utils.Database, plan: PurgePlan, actor: str) -> PurgeResult
 @dataclass
 class SubjectAccessResult:
     """Everything found for one person: their contact details, the feedback linked to them,
-    and other feedback whose text mentions their name, phone or email (to be checked)."""
+    and other feedback whose text mentions their name, phone or email (to be checked).
+
+    Given a phone number or email address, only contact details with that phone or email are
+    theirs; others that match the name alone are in `name_only`, left out but listed. Found by
+    name alone, the records may be about different people (`could_be_different_people`).
+    """
 
     name: str
     phone: str
@@ -257,6 +263,7 @@ class SubjectAccessResult:
     contacts: list[Contact] = field(default_factory=list)
     feedback: list[Feedback] = field(default_factory=list)
     mentions: list[Feedback] = field(default_factory=list)
+    name_only: list[Contact] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -265,6 +272,28 @@ class SubjectAccessResult:
     def criteria(self) -> list[str]:
         """Which fields were searched on (the audit log records these, not the values)."""
         return [k for k in ("name", "phone", "email") if getattr(self, k)]
+
+    @property
+    def name_matches(self) -> NameMatches | None:
+        """What was found grouped into possible people; None when a phone number or email
+        address anchored the search to one person."""
+        if self.phone or self.email or not self.name:
+            return None
+        return name_matches(self.contacts, [*self.feedback, *self.mentions])
+
+    @property
+    def could_be_different_people(self) -> bool:
+        """Found by name alone, with contact details or practices that could be different
+        people's: exporting or erasing then needs an explicit go-ahead."""
+        matches = self.name_matches
+        return matches is not None and matches.could_be_different_people
+
+
+def _check_one_person(result: SubjectAccessResult, allowed: bool, nothing_done: str) -> None:
+    """Refuse to export or erase records that may be different people's, unless `allowed`."""
+    matches = result.name_matches
+    if matches is not None and matches.could_be_different_people and not allowed:
+        raise ValidationError("Name", f"{matches.warning()} {NARROW_THE_SEARCH} {nothing_done}")
 
 
 def _mentions(db: sqlite_utils.Database, name: str, phone: str, email: str) -> list[int]:
@@ -309,12 +338,26 @@ def subject_access_search(
     name, phone, email = (name or "").strip(), (phone or "").strip(), (email or "").strip()
     if not (name or phone or email):
         raise ValidationError("Name", "Enter the person's name, phone number or email address.")
-    contacts = ContactStore(db).find(name=name, phone=phone, email=email)
+    contact_store = ContactStore(db)
+    name_only: list[Contact] = []
+    if phone or email:
+        contacts = contact_store.find(phone=phone, email=email)
+        theirs = {c.id for c in contacts}
+        if name:
+            name_only = [c for c in contact_store.find(name=name) if c.id not in theirs]
+    else:
+        contacts = contact_store.find(name=name)
     linked = sorted({c.feedback_id for c in contacts if c.feedback_id is not None})
     mentioned = [i for i in _mentions(db, name, phone, email) if i not in linked]
     store = FeedbackStore(db)
     result = SubjectAccessResult(
-        name, phone, email, contacts, store.get_many(linked), store.get_many(mentioned)
+        name,
+        phone,
+        email,
+        contacts,
+        store.get_many(linked),
+        store.get_many(mentioned),
+        name_only,
     )
     AuditStore(db, actor).record(
         "subject_access_search",
@@ -325,6 +368,8 @@ def subject_access_search(
             "contacts": len(contacts),
             "feedback": len(result.feedback),
             "mentions": len(result.mentions),
+            "left_out_same_name": len(name_only),
+            "could_be_different_people": result.could_be_different_people,
         },
     )
     return result
@@ -349,9 +394,15 @@ def export_subject_access(
     *,
     db: sqlite_utils.Database | None = None,
     actor: str = "",
+    allow_different_people: bool = False,
 ) -> Path:
     """Write what was found to a .json or .csv file for the person who asked; audited when
-    `db` is given (the UI and CLI always give it)."""
+    `db` is given (the UI and CLI always give it).
+
+    Records found by name alone that may be different people's are refused (ValidationError)
+    unless `allow_different_people`: giving someone another patient's details is a breach.
+    """
+    _check_one_person(result, allow_different_people, "Nothing was written.")
     target = Path(path)
     contacts = [
         {
@@ -443,9 +494,16 @@ def erase_subject(
     *,
     delete_feedback: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    allow_different_people: bool = False,
 ) -> dict[str, int]:
     """Erase a person: remove their contact details and either redact (default) or delete the
-    feedback linked to them or mentioning them. One transaction, audited; returns counts."""
+    feedback linked to them or mentioning them. One transaction, audited; returns counts.
+
+    Records found by name alone that may be different people's are refused (ValidationError)
+    unless `allow_different_people`, which the person erasing gives after checking.
+    """
+    _check_one_person(result, allow_different_people, "Nothing was erased.")
+    different_people = result.could_be_different_people
     keep = [p.name for p in _practices(db)]
     items = [*result.feedback, *result.mentions]
     _secure_delete(db)
@@ -481,6 +539,7 @@ def erase_subject(
                 "searched_on": result.criteria(),
                 **counts,
                 "feedback_ids": [f.id for f in items][:50],
+                **({"could_be_different_people": True} if different_people else {}),
             },
         )
     _fold_wal(db)

@@ -124,3 +124,72 @@ def test_subject_access_export_and_erase(
     assert ContactStore(db).count() == 0
     db.conn.close()
     assert main(["subject-access", "--db", str(path)]) == 2
+
+
+def _two_jo_smiths(path: Path) -> None:
+    """Jo Smith at Elm Road and Jo Smithson at Hillview: only the name is shared."""
+    db = open_database(path)
+    store = FeedbackStore(db, "t")
+    for practice_name, name, phone, text in (
+        ("Elm Road Surgery", "Jo Smith", "07700 900123", "Waited an hour on the phone"),
+        ("Hillview Medical Centre", "Jo Smithson", "0113 496 0000", "Prescription lost twice"),
+    ):
+        practice = PracticeStore(db, "t").create(practice_name)
+        item = store.create(
+            practice_id=practice.id,
+            received_on=dt.date(2026, 1, 5),
+            channel="phone",
+            kind="complaint",
+            text=text,
+        )
+        ContactStore(db, "t").create(
+            item.id, name, phone, "", True, dt.date(2026, 1, 5), "A reply", "Sam"
+        )
+    db.conn.close()
+
+
+def _contact_names(path: Path) -> list[str]:
+    db = open_database(path)
+    try:
+        return [c.name for c in ContactStore(db).list_all()]
+    finally:
+        db.conn.close()
+
+
+def test_subject_access_by_name_alone_warns_and_will_not_erase_or_export_unasked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ppg.db"
+    _two_jo_smiths(path)
+    by_name = ["subject-access", "--db", str(path), "--name", "Jo Smith"]
+    assert main([*by_name, "--erase", "--yes"]) == 1
+    out, err = capsys.readouterr()
+    assert "may be about 2 different people" in out
+    assert "Person 1: Jo Smith; 07700 900123; no email address; Elm Road Surgery" in out
+    assert "Person 2: Jo Smithson; 0113 496 0000" in out and "(--phone)" in out
+    assert "nothing erased" in err and "--all-matches" in err
+    assert _contact_names(path) == ["Jo Smith", "Jo Smithson"]
+    out_file = tmp_path / "jo.json"
+    assert main([*by_name, "--out", str(out_file)]) == 1
+    assert "nothing written" in capsys.readouterr().err
+    assert not out_file.exists()
+
+    assert main([*by_name, "--phone", "07700900123", "--erase", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Left out: 1 set of contact details" in out and "Jo Smithson, 0113 496 0000" in out
+    assert "1 set of contact details removed" in out
+    assert _contact_names(path) == ["Jo Smithson"]
+
+
+def test_subject_access_all_matches_erases_everyone_found_after_checking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ppg.db"
+    _two_jo_smiths(path)
+    argv = ["subject-access", "--db", str(path), "--name", "Jo Smith", "--erase"]
+    assert main([*argv, "--all-matches"]) == 1  # still asks: no keyboard, no --yes
+    assert "add --yes" in capsys.readouterr().err
+    assert _contact_names(path) == ["Jo Smith", "Jo Smithson"]
+    assert main([*argv, "--all-matches", "--yes"]) == 0
+    assert "2 sets of contact details removed" in capsys.readouterr().out
+    assert _contact_names(path) == []

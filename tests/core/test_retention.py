@@ -268,3 +268,97 @@ def test_erase_can_delete_the_feedback(db: sqlite_utils.Database, person: World)
     )
     assert counts["feedback_deleted"] == 2 and counts["contacts_removed"] == 1
     assert FeedbackStore(db).count(FeedbackFilter(include_deleted=True)) == 1
+
+
+@pytest.fixture
+def two_jo_smiths(db: sqlite_utils.Database) -> World:
+    """Two patients whose names match 'Jo Smith', with nothing in common but the name, and one
+    of them recorded twice (a new phone number, the same email address)."""
+    w = World(db)
+    hillview = PracticeStore(db, "t").create("Hillview Medical Centre")
+    w.first = w.item("Waited an hour on the phone")  # type: ignore[attr-defined]
+    w.again = w.item("Thanks for the flu clinic")  # type: ignore[attr-defined]
+    w.second = w.feedback.create(  # type: ignore[attr-defined]
+        practice_id=hillview.id,
+        received_on=dt.date(2019, 2, 3),
+        channel="letter",
+        kind="concern",
+        text="Prescription lost twice",
+    ).id
+    w.jo = w.contact(w.first, "Jo Smith", "07700 900123", "jo@example.com")  # type: ignore[attr-defined]
+    w.jo_again = w.contact(w.again, "Jo Smith", "07700 900999", "JO@example.com")  # type: ignore[attr-defined]
+    w.smithson = w.contact(w.second, "Jo Smithson", "0113 496 0000", "")  # type: ignore[attr-defined]
+    return w
+
+
+def test_a_name_alone_that_may_be_different_people_says_what_tells_them_apart(
+    db: sqlite_utils.Database, two_jo_smiths: World
+) -> None:
+    w = two_jo_smiths
+    result = retention.subject_access_search(db, name="Jo Smith", actor="Pat")
+    assert len(result.contacts) == 3 and result.could_be_different_people
+    matches = result.name_matches
+    assert matches is not None
+    people = [[c.id for c in p.contacts] for p in matches.people]
+    assert people == [[w.jo, w.jo_again], [w.smithson]]  # type: ignore[attr-defined]
+    assert matches.people[0].practices == ("Elm Road Surgery",)
+    assert "2 different people" in matches.warning()
+    lines = matches.differences()
+    assert lines[0].startswith("Person 1: Jo Smith; 07700 900123 / 07700 900999; jo@example.com")
+    assert lines[1].startswith("Person 2: Jo Smithson; 0113 496 0000; no email address")
+    assert "Hillview Medical Centre (1 item)" in lines[2]
+    entry = AuditStore(db).list(action="subject_access_search")[-1]
+    assert entry.changes["could_be_different_people"] is True
+
+
+def test_records_that_may_be_different_peoples_are_not_erased_or_exported_unasked(
+    db: sqlite_utils.Database, two_jo_smiths: World, tmp_path: Path
+) -> None:
+    w = two_jo_smiths
+    result = retention.subject_access_search(db, name="Jo Smith")
+    with pytest.raises(ValidationError, match=r"different people.*Nothing was erased"):
+        retention.erase_subject(db, result, "Pat")
+    with pytest.raises(ValidationError, match="Nothing was written"):
+        retention.export_subject_access(result, tmp_path / "sar.json", db=db)
+    assert not (tmp_path / "sar.json").exists()
+    assert ContactStore(db).count() == 3
+    assert w.feedback.get(w.second).text == "Prescription lost twice"  # type: ignore[attr-defined]
+    assert AuditStore(db).list(action="erase") == []
+
+    counts = retention.erase_subject(db, result, "Pat", allow_different_people=True)
+    assert counts["contacts_removed"] == 3
+    assert AuditStore(db).list(action="erase")[0].changes["could_be_different_people"] is True
+
+
+def test_a_phone_or_email_narrows_a_search_by_name(
+    db: sqlite_utils.Database, two_jo_smiths: World
+) -> None:
+    w = two_jo_smiths
+    result = retention.subject_access_search(db, name="Jo Smith", email="jo@EXAMPLE.com")
+    assert [c.id for c in result.contacts] == [w.jo, w.jo_again]  # type: ignore[attr-defined]
+    assert [c.id for c in result.name_only] == [w.smithson]  # type: ignore[attr-defined]
+    assert [f.id for f in result.feedback] == [w.first, w.again]  # type: ignore[attr-defined]
+    assert not result.could_be_different_people
+    retention.erase_subject(db, result, "Pat")
+    assert [c.id for c in ContactStore(db).list_all()] == [w.smithson]  # type: ignore[attr-defined]
+
+
+def test_one_person_recorded_twice_is_not_a_warning_but_two_practices_are(
+    db: sqlite_utils.Database,
+) -> None:
+    w = World(db)
+    w.contact(w.item("First call"), "Ann Lee", "07700 900111", "ann@example.com")
+    w.contact(w.item("Second call"), "Ann Lee", "07700 900222", "ann@example.com")
+    assert not retention.subject_access_search(db, name="Ann Lee").could_be_different_people
+    elsewhere = PracticeStore(db, "t").create("Hillview Medical Centre")
+    w.feedback.create(
+        practice_id=elsewhere.id,
+        received_on=dt.date(2019, 3, 4),
+        channel="letter",
+        kind="complaint",
+        text="Ann Lee was turned away at the desk",
+    )
+    result = retention.subject_access_search(db, name="Ann Lee")
+    assert result.could_be_different_people
+    assert result.name_matches is not None and len(result.name_matches.people) == 1
+    assert "from 2 practices" in result.name_matches.warning()

@@ -213,3 +213,92 @@ def test_subject_access_search_export_and_erase(
     assert "Jo Bloggs" not in text and "Riverside Surgery" in text
     actions = {e.action for e in AuditStore(ctx.db).list(actor="Ann Chair")}
     assert {"subject_access_search", "export", "erase"} <= actions
+
+
+@pytest.fixture
+def second_jo(ctx: AppContext) -> AppContext:
+    """Another 'Jo Bloggs', at another practice, with another phone number."""
+    practice = PracticeStore(ctx.db).create("Hillview Medical Centre")
+    item = FeedbackStore(ctx.db).create(
+        practice_id=practice.id,
+        received_on="2026-11-03",
+        kind="concern",
+        channel="letter",
+        text="Prescription lost twice",
+    )
+    ContactStore(ctx.db).create(
+        item.id, "Jo Bloggs", "0113 496 0000", "", True, "2026-11-03", "a reply", "Ann"
+    )
+    return ctx
+
+
+def test_a_name_that_may_be_two_people_is_flagged_and_erasing_needs_a_tick(
+    second_jo: AppContext, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ppg_desktop.ui import subject_access_dialog
+    from ppg_desktop.ui.subject_access_dialog import EraseChoiceDialog
+
+    ctx = second_jo
+    dialog = SubjectAccessDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Jo Bloggs")
+    result = dialog.search()
+    assert result is not None and result.could_be_different_people
+    assert not dialog.people_box.isHidden()
+    note = dialog.people_note.text()
+    assert "2 different people" in note and "(person 1 to 2)" in note
+    assert "Hillview Medical Centre (1 item)" in note and "phone number or email address" in note
+    assert dialog.model.item(0, 0).text() == "Contact details (person 1)"
+    assert dialog.model.item(0, 3).text() == "Jo Bloggs, 07700 900123, Riverside Surgery"
+    assert dialog.model.item(1, 0).text() == "Contact details (person 2)"
+    assert dialog.model.item(1, 3).text() == "Jo Bloggs, 0113 496 0000, Hillview Medical Centre"
+
+    choice = EraseChoiceDialog(result, dialog)
+    qtbot.addWidget(choice)
+    assert not choice.erase_button.isEnabled() and not choice.all_checked.isHidden()
+    choice.all_checked.setChecked(True)
+    assert choice.erase_button.isEnabled()
+
+    asked: list[str] = []
+
+    def say_cancel(_parent: object, _title: str, question: str, **_kw: object) -> bool:
+        asked.append(question)
+        return False
+
+    monkeypatch.setattr(subject_access_dialog, "ask_yes_no", say_cancel)
+    assert dialog.choose_export_file() is None
+    assert "Another patient's details must never go to the person who asked" in asked[0]
+    assert dialog.export_to(tmp_path / "both.json") is None  # not without all_matches
+    assert "different people" in dialog.error.text()
+    assert not (tmp_path / "both.json").exists()
+
+    dialog.erase(delete_feedback=False)  # without the tick the core refuses too
+    assert dialog.job is not None
+    job = dialog.job
+    qtbot.waitUntil(lambda: job.finished, timeout=10_000)
+    assert "Nothing was erased" in dialog.error.text()
+    assert ContactStore(ctx.db).count() == 2
+
+    dialog.phone.setText("07700 900123")
+    narrowed = dialog.search()
+    assert narrowed is not None and not narrowed.could_be_different_people
+    assert dialog.people_box.isHidden() and not dialog.left_out.isHidden()
+    assert "0113 496 0000" in dialog.left_out.text()
+    dialog.erase(delete_feedback=False)
+    job = dialog.job
+    qtbot.waitUntil(lambda: job.finished, timeout=10_000)
+    assert [c.phone for c in ContactStore(ctx.db).list_all()] == ["0113 496 0000"]
+
+
+def test_one_person_found_by_name_needs_no_tick(ctx: AppContext, qtbot: QtBot) -> None:
+    from ppg_desktop.ui.subject_access_dialog import EraseChoiceDialog
+
+    dialog = SubjectAccessDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Jo Bloggs")
+    result = dialog.search()
+    assert result is not None and not result.could_be_different_people
+    assert dialog.people_box.isHidden() and dialog.left_out.isHidden()
+    choice = EraseChoiceDialog(result, dialog)
+    qtbot.addWidget(choice)
+    assert choice.erase_button.isEnabled() and choice.all_checked.isHidden()
