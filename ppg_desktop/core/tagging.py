@@ -117,7 +117,7 @@ class Taxonomy:
         if not text or not text.strip():
             return []
         matcher = self.matcher
-        words, starts, ends, sentences = matcher.read_words(text)
+        words, places, sentences = matcher.read_words(text)
         found = matcher.phrase_hits(words, sentences)
         found_ids = found.keys()
         hits: dict[int, list[Hit]] = {}
@@ -134,12 +134,15 @@ class Taxonomy:
                     continue  # a near rule needs all of its parts
                 if rule.exclude:
                     blocked.setdefault(rule.theme, []).extend(
-                        [(starts[first], ends[last]) for first, last in spans]
+                        [(places[first].start(), places[last].end()) for first, last in spans]
                     )
                 else:
                     source, weight = rule.source, rule.weight
                     hits.setdefault(rule.theme, []).extend(
-                        [(source, weight, starts[first], ends[last]) for first, last in spans]
+                        [
+                            (source, weight, places[first].start(), places[last].end())
+                            for first, last in spans
+                        ]
                     )
         if self._patterns:
             lowered = text.lower() if text.isascii() else None

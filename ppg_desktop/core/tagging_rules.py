@@ -136,13 +136,12 @@ def inflections(word: str) -> set[str]:
 
 
 class WordsRead(NamedTuple):
-    """A text's words, cleaned, as parallel lists: each word, where it starts and ends in the
-    text, and which sentence it is in (parallel lists rather than an object per word, since
-    every imported comment is read this way)."""
+    """A text's words, cleaned, as parallel lists: each word, where it is in the text (its
+    match; asked only for the few words a keyword found), and which sentence it is in (lists
+    rather than an object per word, since every imported comment is read this way)."""
 
     words: list[str]
-    starts: list[int]
-    ends: list[int]
+    places: list[re.Match[str]]  # where each word is in the text
     sentences: list[int]
 
 
@@ -490,8 +489,7 @@ class Matcher:
     def read_words(self, text: str) -> WordsRead:
         """The text's words, cleaned, with their character spans and sentence numbers."""
         words: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
+        places: list[re.Match[str]] = []
         sentences: list[int] = []
         sentence = 0
         cache = self._clean_cache
@@ -504,11 +502,9 @@ class Matcher:
             if word is None:
                 word = self._clean(raw)
             words.append(word)
-            start, end = found.span()
-            starts.append(start)
-            ends.append(end)
+            places.append(found)
             sentences.append(sentence)
-        return WordsRead(words, starts, ends, sentences)
+        return WordsRead(words, places, sentences)
 
     def _word_plan(self, word: str) -> WordPlan:
         """The phrases that can start at this word: the one-word phrases it is, whether a
