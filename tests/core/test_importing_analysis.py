@@ -178,3 +178,28 @@ def test_a_long_file_is_read_while_checked_and_repeats_are_skipped(
     result = importing.run_import(db, plan)
     assert (result.added, result.skipped_existing) == (30, 30)
     assert FeedbackStore(db).count() == 60
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_cycle_collector_is_paused_while_importing_and_put_back_as_it_was(
+    db: sqlite_utils.Database, tmp_path: Path, enabled_before: bool
+) -> None:
+    import gc
+
+    PracticeStore(db).create("Riverside Surgery")
+    source = tmp_path / "rows.csv"
+    lines = [f"21/02/2026,Riverside Surgery,{COMMENTS[n % 4]} (visit {n})" for n in range(600)]
+    source.write_text("\n".join(["Date,Practice,Comment", *lines]), encoding="utf-8")
+    during: set[bool] = set()
+    was = gc.isenabled()
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        result = import_file(
+            db, source, progress=lambda stage, done, total: during.add(gc.isenabled())
+        )
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert result.added == 600
+    assert during == {False}
+    assert after is enabled_before
