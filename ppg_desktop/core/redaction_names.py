@@ -533,9 +533,14 @@ _UNKNOWN_NAME_TRIGGERS = frozenset(
     social""")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z\u00C0-\u00DE][A-Za-z\u00C0-\u024F]*")
 _ANY_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)*")
-# A capitalised word inside a sentence (after a word or a comma on the same line): the only
-# place an unknown capitalised word can be taken for a name.
-_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[\w,'’]) +([A-Z\u00C0-\u00DE][A-Za-z\u00C0-\u024F]+)")
+# A word that may be capitalised and is not the first of the text, written as `_TOKEN` reads
+# words: only there can an unknown capitalised word be taken for a name. Wider than what the
+# search takes (it also lets in sentence starts, and letters that are not capitals), so the
+# first look never hides a name: the search does the sorting.
+_LATER_CAPITAL = re.compile(
+    r"(?:(?<=[^\sA-Za-z\u00C0-\u024F])|(?<=\S)\s+)"
+    r"([A-Z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’\-]*)"
+)
 
 
 def _signed_names(text: str) -> list[tuple[int, int]]:
@@ -568,7 +573,10 @@ def could_hold_a_name(text: str) -> bool:
         return True
     if lows.isdisjoint(_UNKNOWN_NAME_TRIGGERS):
         return False
-    return any(m.group(1).lower() not in _NOT_NAMES for m in _MID_SENTENCE_CAPITAL.finditer(text))
+    return any(
+        (_POSSESSIVE.sub("", m.group(1)) or m.group(1)).lower() not in _NOT_NAMES
+        for m in _LATER_CAPITAL.finditer(text)
+    )
 
 
 def _person_follows(text: str, tokens: list[_Token], k: int) -> bool:
