@@ -39,7 +39,14 @@ from ppg_desktop.ui import messages
 from ppg_desktop.ui.context import TOPICS, AppContext
 from ppg_desktop.ui.import_wizard import RowsModel, make_table
 from ppg_desktop.ui.messages import ask_yes_no, show_problem
-from ppg_desktop.ui.operations import Job, JobControl, run_job, with_worker_db
+from ppg_desktop.ui.operations import (
+    Job,
+    JobControl,
+    forget_worker_connections,
+    run_job,
+    wait_for_jobs,
+    with_worker_db,
+)
 
 
 def tell(parent: QWidget | None, title: str, text: str) -> None:
@@ -293,6 +300,8 @@ def open_restore_dialog(ctx: AppContext, parent: QWidget | None = None) -> Resto
         no="Cancel",
     ):
         return None
+    wait_for_jobs()  # every connection to the file must be closed before it is swapped
+    forget_worker_connections()
     ctx.db.close()
     result: RestoreResult | None = None
     try:
@@ -326,5 +335,6 @@ def offer_recovery(
     )
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
         return False
+    forget_worker_connections()  # at start-up there are none, but never restore under one
     restored = _restore(db_path, dialog.chosen, passphrase, parent, dialog.backup_passphrase)
     return restored is not None

@@ -36,7 +36,13 @@ from ppg_desktop.ui.context import AppContext
 from ppg_desktop.ui.dialog_size import fit_to_width
 from ppg_desktop.ui.lock import guard_of
 from ppg_desktop.ui.messages import ask_yes_no
-from ppg_desktop.ui.operations import Job, JobControl, run_job, wait_for_jobs
+from ppg_desktop.ui.operations import (
+    Job,
+    JobControl,
+    forget_worker_connections,
+    run_job,
+    wait_for_jobs,
+)
 from ppg_desktop.ui.widgets import error_label, show_error
 
 # The steps core.encryption reports, in order, so the progress bar can move along them.
@@ -165,6 +171,7 @@ class EncryptDialog(QDialog):
             return False
         path, folder = self.ctx.db_path, backup_dir(self.ctx.db)
         wait_for_jobs()  # other jobs' connections must be closed before the file is swapped
+        forget_worker_connections()
         guard = guard_of(self.parentWidget())
         if guard is not None:
             guard.pause()  # locking now would write to the closed database
@@ -256,6 +263,7 @@ class ChangePassphraseDialog(QDialog):
             return False
         try:
             wait_for_jobs()
+            forget_worker_connections()  # kept connections hold the old key
             change_passphrase_open(self.ctx.db, self.ctx.db_path, self.old.text(), self.new.text())
         except ValidationError as exc:
             show_error(self.error, exc.message)

@@ -8,6 +8,7 @@ connection must not be shared between threads while the GUI is using it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -252,42 +253,71 @@ def run_job(
     return job
 
 
-_thread_local = threading.local()
-
-
 def open_worker_db(ctx: AppContext) -> sqlite_utils.Database:
     """A connection of the job's own (the GUI's connection stays on the GUI thread)."""
     return open_database(ctx.db_path, ctx.passphrase, create=False, migrate=False)
 
 
-def _encrypted_connection(ctx: AppContext) -> sqlite_utils.Database:
-    """The pool thread's own connection to an encrypted database, kept for its next jobs.
+# Unlocking an encrypted database takes about 0.1 s (the key is stretched on purpose), too slow
+# to repeat for every search, so jobs hand their connection back for the next job to use. (Not
+# one per pool thread: Python forgets a Qt pool thread's thread-local data between jobs.)
+_idle_lock = threading.Lock()
+_idle: dict[tuple[str, str, int], list[sqlite_utils.Database]] = {}
+MAX_IDLE_PER_DATABASE = 4
+_file_generation = 0  # goes up each time the database file is replaced or re-keyed
 
-    Unlocking an encrypted database takes about 0.1 s (the key is stretched on purpose), too
-    slow to repeat for every search; each pool thread keeps one per database and passphrase.
-    """
-    cache: dict[tuple[str, str], sqlite_utils.Database] = getattr(_thread_local, "dbs", {})
-    _thread_local.dbs = cache
-    key = (str(ctx.db_path), ctx.passphrase or "")
-    if key not in cache:
-        cache[key] = open_worker_db(ctx)
-    return cache[key]
+
+def forget_worker_connections() -> None:
+    """Call before the database file is replaced (a backup restored) or its passphrase changed,
+    once the jobs have finished: the kept connections are closed (a connection left open on the
+    old file would read it, and what it wrote would be lost; on Windows it would stop the file
+    being replaced), and one still in use is closed when its job ends."""
+    global _file_generation
+    with _idle_lock:
+        _file_generation += 1
+        kept = [db for dbs in _idle.values() for db in dbs]
+        _idle.clear()
+    for db in kept:
+        with contextlib.suppress(Exception):
+            db.close()
+
+
+def _take_encrypted_connection(
+    ctx: AppContext,
+) -> tuple[tuple[str, str, int], sqlite_utils.Database]:
+    """A kept connection to this encrypted database, or a new one."""
+    with _idle_lock:
+        key = (str(ctx.db_path), ctx.passphrase or "", _file_generation)
+        kept = _idle.get(key)
+        if kept:
+            return key, kept.pop()
+    return key, open_worker_db(ctx)
+
+
+def _give_back(key: tuple[str, str, int], db: sqlite_utils.Database) -> None:
+    """Keep a job's connection for the next job, unless the file has changed since."""
+    with _idle_lock:
+        if key[2] == _file_generation and len(_idle.get(key, ())) < MAX_IDLE_PER_DATABASE:
+            _idle.setdefault(key, []).append(db)
+            return
+    db.close()
 
 
 def with_worker_db(
     ctx: AppContext, work: Callable[[sqlite_utils.Database, JobControl], Any]
 ) -> Callable[[JobControl], Any]:
-    """Wrap `work(db, control)` so it gets a connection of its own thread."""
+    """Wrap `work(db, control)` so it gets a connection of its own (not the GUI's)."""
 
     def run(control: JobControl) -> Any:
         if ctx.passphrase:
-            db = _encrypted_connection(ctx)
+            key, db = _take_encrypted_connection(ctx)
             try:
-                return work(db, control)
+                result = work(db, control)
             except Exception:
-                _thread_local.dbs.pop((str(ctx.db_path), ctx.passphrase or ""), None)
                 db.close()  # a fresh connection next time, in case this one went bad
                 raise
+            _give_back(key, db)
+            return result
         db = open_worker_db(ctx)
         try:
             return work(db, control)

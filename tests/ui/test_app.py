@@ -82,3 +82,57 @@ def test_jobs_work_on_an_encrypted_database(tmp_path: Path, qtbot: QtBot) -> Non
     assert wait_for_jobs()
     assert results == [1, 1, 1, 2]  # a kept connection still sees new data
     db.close()
+
+
+def test_encrypted_jobs_reuse_a_connection_until_the_file_is_replaced(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Unlocking takes a tenth of a second, so jobs share kept connections; once a backup is
+    restored over the file they are closed, or jobs would read (and write to) the old one."""
+    from ppg_desktop.core.backup import backup_now, restore_backup
+    from ppg_desktop.core.practice_store import PracticeStore
+    from ppg_desktop.ui import operations
+    from ppg_desktop.ui.context import AppContext
+    from ppg_desktop.ui.operations import (
+        forget_worker_connections,
+        run_job,
+        wait_for_jobs,
+        with_worker_db,
+    )
+
+    path = tmp_path / "locked.db"
+    db = open_database(path, "pw")
+    PracticeStore(db).create("Hill Practice")
+    backup = backup_now(db, passphrase="pw", to_dir=tmp_path / "backups").path
+    PracticeStore(db).create("Dale Surgery")
+    ctx = AppContext(db, path, passphrase="pw")
+    seen: list[tuple[int, int]] = []
+    opened: list[object] = []
+    real_open = operations.open_worker_db
+
+    def counting_open(context: AppContext) -> object:
+        opened.append(context)
+        return real_open(context)
+
+    def count_practices(worker_db: object, _control: object) -> None:
+        seen.append((id(worker_db), len(PracticeStore(worker_db).list())))  # type: ignore[arg-type]
+
+    operations.open_worker_db = counting_open  # type: ignore[assignment]
+    try:
+        forget_worker_connections()  # none kept from earlier tests
+        for _ in range(3):
+            run_job(with_worker_db(ctx, count_practices), lambda _: None)
+            assert wait_for_jobs()
+        assert len(opened) == 1 and len({conn for conn, _ in seen}) == 1  # opened once
+        forget_worker_connections()
+        db.close()
+        restore_backup(path, backup, passphrase="pw")
+        ctx.db = open_database(path, "pw")
+        run_job(with_worker_db(ctx, count_practices), lambda _: None)
+        assert wait_for_jobs()
+    finally:
+        operations.open_worker_db = real_open  # type: ignore[assignment]
+        forget_worker_connections()
+        ctx.db.close()
+    assert [count for _, count in seen] == [2, 2, 2, 1]
+    assert len(opened) == 2
