@@ -53,7 +53,7 @@ def test_google_form_through_every_step(
     ctx.data_changed.connect(changed.append)
     wizard.next()
     assert wait_for_jobs()
-    assert "Imported 3 item(s)" in wizard.result_page.message.text()
+    assert "Imported 3 feedback items." in wizard.result_page.message.text()
     assert FeedbackStore(db).count() == 3 and "feedback" in changed
 
 
@@ -166,5 +166,5 @@ def test_a_form_export_into_a_survey(
     page.skip_invalid.setChecked(True)
     wizard.next()
     assert wait_for_jobs()
-    assert "Imported 3 response(s)" in wizard.result_page.message.text()
+    assert "Imported 3 survey responses." in wizard.result_page.message.text()
     assert SurveyStore(db).get(survey.id).response_count == 3
