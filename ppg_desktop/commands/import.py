@@ -16,6 +16,7 @@ from ppg_desktop.commands._common import add_db_argument, check_output_file, ope
 from ppg_desktop.core.importing import (
     AmbiguousDates,
     ImportOptions,
+    ImportProblem,
     InvalidRows,
     plan_import,
     run_import,
@@ -149,6 +150,15 @@ def _import_survey(db: sqlite_utils.Database, args: argparse.Namespace, survey_i
     except AmbiguousDates as exc:
         print(
             f"ppg-desktop import: {exc} Run again with --date-order dmy or --date-order mdy.",
+            file=sys.stderr,
+        )
+        return 2
+    except ImportProblem as exc:
+        if "question" not in str(exc):
+            raise
+        print(
+            f'ppg-desktop import: {exc} Run again with --map "Column name=NUMBER" for each '
+            "such column, NUMBER being the question's number in the survey.",
             file=sys.stderr,
         )
         return 2

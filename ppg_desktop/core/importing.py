@@ -48,6 +48,7 @@ from ppg_desktop.core.importing_types import (
     CHUNK,
     IMPORT_NAMESPACE,
     PREVIEW_ROWS,
+    WHOLE_ROW,
     AmbiguousDates,
     CancelCheck,
     ImportCancelled,
@@ -269,10 +270,10 @@ def _check_rows(
             invalid.append(
                 InvalidRow(
                     row_number,
-                    "(whole row)",
+                    WHOLE_ROW,
                     f"This row has {table.overlong[row_number]} values but the file has "
-                    f"{len(table.headers)} columns; a comma inside a comment needs quotation marks "
-                    "around the comment.",
+                    f"{len(table.headers)} columns: a comment probably contains a comma. Put "
+                    "quotation marks around that comment, or save the file from Excel again.",
                 )
             )
             continue
@@ -459,7 +460,10 @@ def write_rejected_csv(plan: ImportPlan, path: Path) -> Path:
         writer.writerow(["Row", "Problem", *plan.table.headers])
         for row_number, cells in plan.table.rows:
             if row_number in reasons:
-                why = "; ".join(f"{p.column}: {p.reason}" for p in reasons[row_number])
+                why = "; ".join(
+                    p.reason if p.column == WHOLE_ROW else f"{p.column}: {p.reason}"
+                    for p in reasons[row_number]
+                )
                 writer.writerow([row_number, why, *(cell_text(c) for c in cells)])
     return path
 

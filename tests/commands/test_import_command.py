@@ -116,6 +116,26 @@ def test_into_survey(
     assert SurveyStore(db).get(survey.id).response_count == 3
 
 
+def test_into_survey_without_matching_columns_says_how_to_map_them(
+    db: sqlite_utils.Database,
+    db_path: Path,
+    practices: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    survey = SurveyStore(db).create_from_template("fft")
+    source = tmp_path / "odd.csv"
+    source.write_text(
+        "Date,Practice,Thoughts\n21/02/2026,Riverside Surgery,Fine\n", encoding="utf-8"
+    )
+    code = main(["import", str(source), "--db", str(db_path), "--into", f"survey:{survey.id}"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "None of the columns in the file matches a question in the survey" in err
+    assert 'Run again with --map "Column name=NUMBER" for each such column' in err
+    assert SurveyStore(db).get(survey.id).response_count == 0
+
+
 def test_a_file_that_is_not_a_spreadsheet_is_explained(
     db_path: Path, db: sqlite_utils.Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -250,8 +250,8 @@ def test_blank_lines_and_broken_rows_are_listed_precisely(
         InvalidRow(
             9,
             "(whole row)",
-            "This row has 5 values but the file has 4 columns; a comma "
-            "inside a comment needs quotation marks around the comment.",
+            "This row has 5 values but the file has 4 columns: a comment probably contains a "
+            "comma. Put quotation marks around that comment, or save the file from Excel again.",
         ),
     ]
     assert [r.row_number for r in plan.ready] == [3, 8]
@@ -264,8 +264,8 @@ def test_blank_lines_and_broken_rows_are_listed_precisely(
         "Practices first, or choose to create missing practices. "
         "Row 7, column 'Kind': 'Grumble' is not a kind of feedback PPG Desk knows. Use one of: "
         "Complaint, Concern, Compliment or Suggestion. "
-        "Row 9: This row has 5 values but the file has 4 columns; a comma inside a comment needs "
-        "quotation marks around the comment. "
+        "Row 9: This row has 5 values but the file has 4 columns: a comment probably contains a "
+        "comma. Put quotation marks around that comment, or save the file from Excel again. "
         "Correct the file and import it again, or choose to skip the rows with problems."
     )
     assert FeedbackStore(db).count() == 0  # all or nothing
@@ -283,6 +283,7 @@ def test_skip_invalid_stores_the_rest_and_writes_rejected_csv(
     assert rows[0] == ["Row", "Problem", "Date", "Practice", "Comment", "Kind"]
     assert [r[0] for r in rows[1:]] == ["5", "6", "7", "9"]
     assert rows[1][1] == "Date: '31/02/2026' is not a real date."
+    assert rows[4][1].startswith("This row has 5 values but the file has 4 columns: ")
 
 
 def test_unknown_practice_can_be_created(
