@@ -241,8 +241,13 @@ class ChartView(QChartView):
         return QSize(400, self.minimumHeight())
 
     def show_chart(self, chart: QChart) -> None:
-        """Show `chart` in the colours of this view's palette."""
+        """Show `chart` in the colours of this view's palette. The chart it replaces is deleted:
+        the view gives it up but does not delete it, and the dashboard makes new charts each
+        time its figures are reloaded."""
+        old = self.chart()
         self.setChart(chart)
+        if old is not None and old is not chart:
+            old.deleteLater()
         self._colour()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -235,3 +235,22 @@ def test_charts_drawn_in_high_contrast_are_dark_from_the_start(
     for view in (screen.trend_view, screen.themes_view):
         _check_chart_colours(view, background="#000000", ink="#ffffff")
     assert wait_for_jobs()
+
+
+def test_reloading_deletes_the_charts_it_replaces(
+    dashboard: DashboardScreen, ctx: AppContext, qtbot: QtBot
+) -> None:
+    """The view gives up a replaced chart without deleting it; the dashboard must, or every
+    reload (each new feedback item, each period chosen) would keep two more charts alive."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    old_charts = [dashboard.trend_view.chart(), dashboard.themes_view.chart()]
+    destroyed: list[bool] = []
+    for chart in old_charts:
+        chart.destroyed.connect(lambda *_: destroyed.append(True))
+    ctx.notify("feedback")
+    qtbot.waitUntil(lambda: not dashboard.loading, timeout=10_000)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert dashboard.themes_view.chart() is not None
+    assert dashboard.themes_view.chart().series()
+    assert destroyed == [True, True]
