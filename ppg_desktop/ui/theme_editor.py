@@ -423,7 +423,8 @@ class ThemeEditor(QWidget):
             return ""
         return (
             f"This theme also has {count} built-in rules that came with the app (extra-strong "
-            "and weak words, exclusions). They stay as they are and count in “Try it”."
+            "and weak words, exclusions). They count in “Try it”. A newer version of the app "
+            "may improve them; if you have changed this theme's keywords, it asks you first."
         )
 
     def _set_enabled(self, enabled: bool) -> None:
