@@ -20,7 +20,6 @@ import sqlite_utils
 
 from ppg_desktop.core.clock import today, uk_date
 from ppg_desktop.core.errors import ValidationError
-from ppg_desktop.core.importing import cell_text, practices_by_name
 from ppg_desktop.core.importing_detect import (
     DateProblem,
     SourceTable,
@@ -29,6 +28,7 @@ from ppg_desktop.core.importing_detect import (
     read_source,
 )
 from ppg_desktop.core.importing_mapping import IGNORE, normalise_heading, suggest_field
+from ppg_desktop.core.importing_store import cell_text, practices_by_name
 from ppg_desktop.core.importing_types import (
     CHUNK,
     PREVIEW_ROWS,

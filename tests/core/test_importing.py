@@ -589,9 +589,9 @@ def test_big_imports_index_new_rows_for_search_in_one_pass(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from ppg_desktop.core import importing
+    from ppg_desktop.core import importing_store
 
-    monkeypatch.setattr(importing, "BULK_SEARCH_FROM", 10)
+    monkeypatch.setattr(importing_store, "BULK_SEARCH_FROM", 10)
     FeedbackStore(db).create(
         practice_id=practices.list()[0].id,
         received_on=dt.date(2026, 2, 20),
@@ -653,9 +653,9 @@ def test_rows_imported_as_closed_are_dated_the_same_in_bulk_or_one_by_one(
     bulk_from: int,
 ) -> None:
     """A big import pauses the trigger that dates closed rows and dates them itself."""
-    from ppg_desktop.core import importing
+    from ppg_desktop.core import importing_store
 
-    monkeypatch.setattr(importing, "BULK_SEARCH_FROM", bulk_from)
+    monkeypatch.setattr(importing_store, "BULK_SEARCH_FROM", bulk_from)
     statuses = ["New", "Closed", "Answered", "Raised with practice"] * 5
     source = tmp_path / "statuses.csv"
     source.write_text(
