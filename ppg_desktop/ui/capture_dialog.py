@@ -83,6 +83,12 @@ class CaptureDialog(QDialog):
         for practice in PracticeStore(ctx.db).list(active_only=True):
             self.practice.addItem(practice.name, practice.id)
         self.practice.setPlaceholderText("Choose the practice…")
+        # sized like the other fields, so a long practice name does not push the caption
+        # above the box at large text sizes (the list shows names in full)
+        self.practice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.practice.setMinimumContentsLength(14)
         self.practice.setCurrentIndex(self._default_practice_index())
         self.date = DateField(QDate.currentDate())
         self.date.setMaximumDate(QDate.currentDate())

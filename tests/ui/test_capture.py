@@ -291,3 +291,33 @@ def test_the_comment_placeholder_fits_its_box_at_large_text(
     qtbot.waitUntil(lambda: form.text.font().pointSizeF() == large, timeout=2000)
     needed = form.text.fontMetrics().horizontalAdvance(form.text.placeholderText())
     assert needed < form.text.viewport().width()  # Qt would cut it off, not wrap it
+
+
+def test_a_long_practice_name_keeps_its_caption_beside_the_box_at_150_percent(
+    ctx: AppContext, qtbot: QtBot
+) -> None:
+    """Every caption sits beside its field; a long name is shown in full in the list."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from ppg_desktop.ui.style import FONT_SCALE_KEY, apply_style
+
+    PracticeStore(ctx.db).create("The Old Vicarage Medical Centre and Dispensary")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctx.settings.set(FONT_SCALE_KEY, 150)
+    try:
+        apply_style(app, ctx.settings)
+        dialog = CaptureDialog(ctx)
+        qtbot.addWidget(dialog, before_close_func=_quiet_close)
+        dialog.resize(1000, 640)  # as the screenshots show it, on a 1366x768 laptop
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for field in (dialog.practice, dialog.date, dialog.channel):
+            caption = next(w for w in dialog.findChildren(QLabel) if w.buddy() is field)
+            caption_y = caption.mapTo(dialog, caption.rect().center()).y()
+            top = field.mapTo(dialog, field.rect().topLeft()).y()
+            bottom = field.mapTo(dialog, field.rect().bottomLeft()).y()
+            assert top <= caption_y <= bottom, caption.text()  # beside its box, not above it
+    finally:
+        ctx.settings.set(FONT_SCALE_KEY, 100)
+        apply_style(app, ctx.settings)
