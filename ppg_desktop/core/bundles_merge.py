@@ -7,7 +7,9 @@ Every record has a rank; the higher rank wins, whichever database it is in:
   and between two decisions made at the same moment the stronger one wins.
 Since the winner of any set of versions is the same whatever order they are compared in,
 merging bundles in any order (or twice) reaches the same database. The losing version, when it
-differs, is written to the audit log.
+differs, is written to the audit log without what a patient wrote (PERSONAL_FIELDS): the audit
+log can never be changed or emptied. A losing comment's text is kept in merge_conflicts instead
+(merge_conflict_store.py), for the chair to read, and goes when the comment goes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sqlite_utils
 
 from ppg_desktop.core.bundles import BundleProblem, MergeReport
 from ppg_desktop.core.bundles_surveys import SurveyMerging
+from ppg_desktop.core.merge_conflict_store import MergeConflictStore, Winner
 from ppg_desktop.core.store_base import Store
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -53,6 +56,17 @@ FEEDBACK_FIELDS = (
     "deleted_at",
 )
 LINK_FIELDS = ("source", "state", "score", "evidence")
+# What a patient wrote, or words quoted from it: never in the audit log, which outlives any
+# retention purge or erasure. A feedback item's losing text is kept for review instead; survey
+# answers are never edited (they differ only in a damaged bundle) and theme evidence is worked
+# out again from the text, so a losing version of those is only named in "differed".
+# No contact details travel in a bundle.
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "feedback": ("text",),
+    "survey_responses": ("answers",),
+    "feedback_themes": ("evidence",),
+}
+KEPT_FOR_REVIEW = ("feedback",)
 
 
 def content_hash(record: dict[str, Any], fields: Sequence[str]) -> str:
@@ -159,22 +173,39 @@ class Merger(SurveyMerging, Store):
             return "update" if ranker(incoming) > ranker(local) else "skip"
         if ranker(incoming) > ranker(local):
             counts.updated += 1
-            self._audit(
-                "merge_replaced",
-                table,
-                key,
-                {"replaced": {f: local.get(f) for f in (*fields, "updated_at")}},
-            )
+            self._audit_loser("merge_replaced", "replaced", table, key, local, incoming, fields)
             return "update"
         counts.skipped += 1
         counts.conflicts += 1
-        self._audit(
-            "merge_kept_newer",
-            table,
-            key,
-            {"discarded": {f: incoming.get(f) for f in (*fields, "updated_at")}},
-        )
+        self._audit_loser("merge_kept_newer", "discarded", table, key, incoming, local, fields)
         return "skip"
+
+    def _audit_loser(
+        self,
+        action: str,
+        label: str,
+        table: str,
+        key: str,
+        loser: dict[str, Any],
+        winner: dict[str, Any],
+        fields: Sequence[str],
+    ) -> None:
+        """Audit a conflict: which fields differed and the losing version without personal
+        fields; a losing comment's text is kept for review and the entry points to it."""
+        personal = PERSONAL_FIELDS.get(table, ())
+        differed = [f for f in fields if loser.get(f) != winner.get(f)]
+        changes: dict[str, Any] = {
+            label: {f: loser.get(f) for f in (*fields, "updated_at") if f not in personal},
+            "differed": differed,
+        }
+        kept = {f: loser.get(f) for f in personal if f in differed}
+        if kept and table in KEPT_FOR_REVIEW:
+            local = winner if action == "merge_kept_newer" else loser
+            side: Winner = "this_database" if action == "merge_kept_newer" else "bundle"
+            changes["kept_for_review"] = MergeConflictStore(self.db).keep(
+                table, key, local["id"], side, {**kept, "updated_at": loser.get("updated_at")}
+            )
+        self._audit(action, table, key, changes)
 
     # --- practices and users: by uuid, else by name -----------------------------------------
     def _same_uuid_or_name(self, table: NamedTable, item: dict[str, Any]) -> dict[str, Any] | None:

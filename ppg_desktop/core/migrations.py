@@ -325,3 +325,29 @@ def m004_theme_shipped_fingerprint(db: sqlite_utils.Database) -> None:
     databases, upgraded ones and later releases.
     """
     db.execute("ALTER TABLE themes ADD COLUMN shipped_fingerprint TEXT")
+
+
+@MIGRATIONS(name="m005_merge_conflicts")
+def m005_merge_conflicts(db: sqlite_utils.Database) -> None:
+    """The version of a comment that lost a merge, kept for the chair to read.
+
+    The audit log cannot be changed or emptied, so it records the conflict but not the comment
+    text; the text is kept here, tied to the feedback item, and goes when the item is removed
+    (ppg_desktop/core/merge_conflict_store.py). `winner` says which side's version was kept:
+    'this_database' (the bundle's version was not used) or 'bundle' (this one was replaced).
+    """
+    _run(
+        db,
+        """
+CREATE TABLE merge_conflicts (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_uuid TEXT NOT NULL,
+    feedback_id INTEGER NOT NULL REFERENCES feedback(id) ON DELETE CASCADE,
+    winner TEXT NOT NULL CHECK (winner IN ('this_database', 'bundle')),
+    losing_fields TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX idx_merge_conflicts_feedback ON merge_conflicts(feedback_id)
+""",
+    )

@@ -10,6 +10,8 @@ Default periods, and why (all can be changed in Settings, key "retention"):
   limitation period for claims; the PPG's counts and trends from before then remain in the
   meeting packs already printed.
 The audit log is kept (it cannot be edited) and holds no comment text or contact details.
+A comment's version that lost a merge is kept apart (merge_conflict_store.py) and removed with
+the comment: by the purge, and by erasure whether the comment is deleted or redacted.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ppg_desktop.core.clock import now_iso, today, uk_date
 from ppg_desktop.core.contact_store import ContactStore, normalise_phone
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.feedback_store import FeedbackStore, fts_query
+from ppg_desktop.core.merge_conflict_store import MergeConflictStore
 from ppg_desktop.core.models import Contact, Feedback
 from ppg_desktop.core.redaction import PLACEHOLDERS, redact
 from ppg_desktop.core.settings_store import SettingsStore
@@ -214,6 +217,7 @@ def _delete_feedback(db: sqlite_utils.Database, ids: list[int]) -> int:
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         db.execute(f"DELETE FROM contacts WHERE feedback_id IN ({marks})", chunk)
+        MergeConflictStore(db).forget(chunk)  # also ON DELETE CASCADE; not left to a pragma
         total += db.execute(f"DELETE FROM feedback WHERE id IN ({marks})", chunk).rowcount
     return total
 
@@ -323,6 +327,8 @@ def _mentions(db: sqlite_utils.Database, name: str, phone: str, email: str) -> l
                 for f in redact(text).findings
             ):
                 ids.add(fid)
+    # a version kept from a merge may still mention them when the comment itself no longer does
+    ids.update(MergeConflictStore(db).feedback_mentioning(name, phone, email))
     return sorted(ids)
 
 
@@ -523,11 +529,13 @@ def erase_subject(
                         "UPDATE feedback SET text = ?, updated_at = ? WHERE id = ?",
                         [new_text, now_iso(), item.id],
                     )
-                    # theme evidence holds quoted snippets of the old text
+                    # theme evidence holds quoted snippets of the old text, and a version
+                    # kept from a merge holds an old text whole
                     db.execute(
                         "UPDATE feedback_themes SET evidence = '[]' WHERE feedback_id = ?",
                         [item.id],
                     )
+                    MergeConflictStore(db).forget([item.id])
                     counts["feedback_redacted"] += 1
                 if progress:
                     progress(number, len(items))

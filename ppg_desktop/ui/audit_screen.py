@@ -1,11 +1,14 @@
 """The Audit screen: the chair reads who did what and when, narrowed by person, action, table and
-dates. Read-only: nothing in the app can change the log (the database refuses it too)."""
+dates. Read-only: nothing in the app can change the log (the database refuses it too).
+
+An entry for a merge conflict over a comment shows the version that was not used, read from where
+it is kept apart from the log (merge_conflict_store.py) for as long as the comment is held."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.merge_conflict_store import KeptVersion, MergeConflictStore
 from ppg_desktop.core.models import AuditEntry
 from ppg_desktop.core.user_store import UserStore
 from ppg_desktop.ui.context import AppContext
@@ -53,6 +57,9 @@ ACTION_LABELS = {
     "backup": "Backed up",
     "restore_backup": "Restored a backup",
     "merge": "Merged",
+    "merge_bundle": "Merged an export",
+    "merge_replaced": "Merge: replaced",
+    "merge_kept_newer": "Merge: kept newer",
     "import": "Imported",
     "demo": "Made demo data",
     "link": "Tagged",
@@ -111,6 +118,11 @@ def value_text(value: Any) -> str:
         return "blank"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return ", ".join(str(v).replace("_", " ") for v in value) or "none"
+    if isinstance(value, dict):  # e.g. the version a merge did not use
+        inner = (f"{str(k).replace('_', ' ')}: {value_text(v)}" for k, v in value.items())
+        return "(" + ", ".join(inner) + ")"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
@@ -136,12 +148,28 @@ def when_text(at: str) -> str:
     return moment.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
-def details_text(changes: dict[str, Any]) -> str:
-    """The recorded changes on one line (they never hold comment text or contact details)."""
+def kept_text(kept_id: Any, kept: Mapping[int, KeptVersion]) -> str:
+    """The other version of a merged comment in words, or why it is no longer shown."""
+    version = kept.get(kept_id) if isinstance(kept_id, int) else None
+    if version is None:
+        return (
+            "The other version of this comment is no longer kept: it went when the comment was"
+            " removed or a person's details were erased."
+        )
+    return version.describe()
+
+
+def details_text(changes: dict[str, Any], kept: Mapping[int, KeptVersion] | None = None) -> str:
+    """The recorded changes on one line (they never hold comment text or contact details);
+    a merged comment's other version, from `kept`, comes first."""
     parts = []
+    if "kept_for_review" in changes:
+        parts.append(kept_text(changes["kept_for_review"], kept or {}))
     for key, value in changes.items():
+        if key == "kept_for_review":
+            continue
         name = key.replace("_", " ")
-        if isinstance(value, list) and len(value) == 2:
+        if isinstance(value, list) and len(value) == 2 and key != "differed":
             parts.append(f"{name}: {value_text(value[0])} → {value_text(value[1])}")
         else:
             parts.append(f"{name}: {value_text(value)}")
@@ -157,6 +185,7 @@ class AuditTableModel(RecordsTableModel[AuditEntry]):
         super().__init__()
         self.database = database  # a function: the app reopens the database after encrypting
         self.criteria: dict[str, Any] = {}
+        self.kept: dict[int, KeptVersion] = {}  # merged comments' other versions, by id
         self._exhausted = False
 
     def set_criteria(self, **criteria: Any) -> None:
@@ -164,6 +193,7 @@ class AuditTableModel(RecordsTableModel[AuditEntry]):
         self.beginResetModel()
         self.criteria = criteria
         self.records = []
+        self.kept = {}
         self._exhausted = False
         self.endResetModel()
         self.fetchMore(QModelIndex())
@@ -175,9 +205,10 @@ class AuditTableModel(RecordsTableModel[AuditEntry]):
         """Load the next page of older entries."""
         if parent.isValid() or self._exhausted:
             return
-        page = AuditStore(self.database()).list(
-            **self.criteria, limit=PAGE_SIZE, offset=len(self.records)
-        )
+        db = self.database()
+        page = AuditStore(db).list(**self.criteria, limit=PAGE_SIZE, offset=len(self.records))
+        wanted = [e.changes["kept_for_review"] for e in page if "kept_for_review" in e.changes]
+        self.kept.update(MergeConflictStore(db).get_many([k for k in wanted if isinstance(k, int)]))
         if len(page) < PAGE_SIZE:
             self._exhausted = True
         if page:
@@ -206,7 +237,7 @@ class AuditTableModel(RecordsTableModel[AuditEntry]):
                 ACTION_LABELS.get(entry.action, entry.action.replace("_", " ")),
                 record_text(entry.table_name) if entry.table_name else "",
                 item_text(entry.table_name, entry.row_key),
-                details_text(entry.changes),
+                details_text(entry.changes, self.kept),
             )
             return values[index.column()]
         return None
@@ -273,12 +304,19 @@ class AuditScreen(QWidget):
         samples = (
             "00/00/0000 00:00",
             "Margaret E",
-            "Changed status",
+            "Merge: kept newer",
             "Contact details",
             "ui_font_s",
         )
         for column, sample in enumerate(samples):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
+        # the Details column is one line; the chosen entry's details are shown here in full
+        self.details = QLabel()
+        self.details.setAccessibleName("Details of the chosen entry")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # a kept comment is never markup
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.view.selectionModel().currentRowChanged.connect(self._show_details)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of entries shown")
 
@@ -307,7 +345,9 @@ class AuditScreen(QWidget):
         title_row.addWidget(self.count_label)
         note = QLabel(
             "Every change, export, report, removal and sign-in is recorded here. The log cannot "
-            "be changed; it holds no comments or contact details."
+            "be changed; it holds no comments or contact details. Where two laptops changed the "
+            "same comment, the version not used is shown with its merge entry until the comment "
+            "is removed."
         )
         note.setWordWrap(True)
         note.setProperty("role", "muted")
@@ -318,8 +358,10 @@ class AuditScreen(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.error)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.details)
         self.model.rowsInserted.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
+        self.model.modelReset.connect(self.details.clear)
         self.apply_filters()
 
     def apply_filters(self) -> bool:
@@ -355,6 +397,9 @@ class AuditScreen(QWidget):
         shown = self.model.rowCount()
         more = " (scroll for more)" if self.model.canFetchMore(QModelIndex()) else ""
         self.count_label.setText(f"{shown:,} entr{'y' if shown == 1 else 'ies'}{more}")
+
+    def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.details.setText(str(self.model.index(current.row(), 5).data() or ""))
 
     def on_shown(self) -> None:
         """New entries have been written since the screen was last shown."""

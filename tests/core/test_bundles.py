@@ -18,6 +18,7 @@ from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.bundles import BundleProblem, export_bundle, merge_bundle
 from ppg_desktop.core.db import open_database
 from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.merge_conflict_store import MergeConflictStore
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
 
@@ -44,7 +45,12 @@ def _add(db: sqlite_utils.Database, text: str, practice: str = "Riverside Surger
 
 
 def _snapshot(db: sqlite_utils.Database) -> dict[str, Any]:
-    """The database by stable keys (no local ids, no audit log): what must converge."""
+    """The database by stable keys (no local ids, no audit log): what must converge.
+
+    Left out, like the audit log, are the versions kept from merge conflicts (merge_conflicts):
+    they record what happened on this database, so which version lost depends on the order the
+    bundles came in (merging A then B keeps A's losing text, B then A keeps B's).
+    """
 
     def rows(sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in db.execute(sql).fetchall()]
@@ -113,27 +119,103 @@ def test_export_and_merge_report_added_updated_skipped(
     assert {f.status for f in FeedbackStore(chair).list()} == {"new", "raised"}
 
 
-def test_conflicting_edits_keep_the_newest_and_audit_the_loser(
+def test_conflicting_edits_keep_the_newest_and_audit_the_loser_without_its_text(
     chair: sqlite_utils.Database, tmp_path: Path
 ) -> None:
     item = _add(chair, "Parking is hard")
     laptop = _clone(chair, tmp_path / "laptop.db")
-    FeedbackStore(laptop).update(item, text="Parking is very hard")  # older edit
+    FeedbackStore(laptop).update(item, text="Parking is very hard", status="raised")  # older
     FeedbackStore(chair).update(item, text="Parking is impossible")  # newer edit
     export_bundle(laptop, tmp_path / "b.ppgbundle", everything=True)
     report = merge_bundle(chair, tmp_path / "b.ppgbundle")
     assert report.table("feedback").conflicts == 1
     assert FeedbackStore(chair).get(item).text == "Parking is impossible"
-    lost = AuditStore(chair).list(action="merge_kept_newer")
-    assert lost and lost[0].changes["discarded"]["text"] == "Parking is very hard"
+    (lost,) = AuditStore(chair).list(action="merge_kept_newer")
+    # the audit entry records the conflict and the losing version, but not its text...
+    assert lost.changes["discarded"]["status"] == "raised"
+    assert lost.changes["discarded"]["updated_at"] and "text" not in lost.changes["discarded"]
+    assert lost.changes["differed"] == ["text", "status"]
+    # ...which is kept for the chair, tied to the item
+    kept = MergeConflictStore(chair).get_many([lost.changes["kept_for_review"]])
+    (version,) = kept.values()
+    assert (version.text, version.winner, version.feedback_id) == (
+        "Parking is very hard",
+        "this_database",
+        item,
+    )
+    merge_bundle(chair, tmp_path / "b.ppgbundle")  # the same conflict again: no second copy
+    assert [v.id for v in MergeConflictStore(chair).for_feedback(item)] == [version.id]
 
-    # the other way round: the laptop's newer edit replaces the chair's, which is audited
+    # the other way round: the laptop's newer edit replaces the chair's, which is kept
     FeedbackStore(laptop).update(item, text="Parking is awful")
     export_bundle(laptop, tmp_path / "c.ppgbundle")
     merge_bundle(chair, tmp_path / "c.ppgbundle")
     assert FeedbackStore(chair).get(item).text == "Parking is awful"
-    replaced = AuditStore(chair).list(action="merge_replaced", table="feedback")
-    assert replaced[0].changes["replaced"]["text"] == "Parking is impossible"
+    (replaced,) = AuditStore(chair).list(action="merge_replaced", table="feedback")
+    assert "text" not in replaced.changes["replaced"]
+    version = MergeConflictStore(chair).get_many([replaced.changes["kept_for_review"]])[
+        replaced.changes["kept_for_review"]
+    ]
+    assert (version.text, version.winner) == ("Parking is impossible", "bundle")
+    log = json.dumps([e.changes for e in AuditStore(chair).list()])
+    assert "Parking" not in log
+
+
+def test_a_conflict_over_something_else_keeps_no_text(
+    chair: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    item = _add(chair, "Parking is hard")
+    laptop = _clone(chair, tmp_path / "laptop.db")
+    FeedbackStore(laptop).update(item, status="raised")
+    FeedbackStore(chair).update(item, status="closed")
+    export_bundle(laptop, tmp_path / "b.ppgbundle", everything=True)
+    merge_bundle(chair, tmp_path / "b.ppgbundle")
+    (lost,) = AuditStore(chair).list(action="merge_kept_newer")
+    assert lost.changes["differed"] == ["status"] and "kept_for_review" not in lost.changes
+    assert MergeConflictStore(chair).for_feedback(item) == []
+
+
+def test_theme_evidence_and_survey_answers_stay_out_of_the_audit_log(
+    chair: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    from ppg_desktop.core.models import Evidence
+    from ppg_desktop.core.survey_store import SurveyStore
+
+    item = _add(chair, "Mrs Quill waited for the phone")
+    theme = ThemeStore(chair).get_by_slug("phone_access")
+    survey = SurveyStore(chair).create_from_template("fft")
+    fft, reason = survey.questions
+    response = SurveyStore(chair).add_response(
+        survey.id, {fft.id: "Poor", reason.id: "Mr Inkpen was kept waiting"}, practice_id=1
+    )
+    laptop = _clone(chair, tmp_path / "laptop.db")
+    ThemeStore(laptop).set_link(
+        item, theme.id, state="confirmed", source="manual", evidence=[Evidence(0, 9, "Mrs Quill")]
+    )
+    # answers are never edited; a damaged or hand-made bundle could still differ
+    laptop.execute(
+        "UPDATE survey_answers SET value = 'Mr Inkpen again' WHERE response_id = ?"
+        " AND question_id = ?",
+        [response.id, reason.id],
+    )
+    laptop.execute(
+        "UPDATE survey_responses SET updated_at = '2099-01-01T00:00:00+00:00' WHERE id = ?",
+        [response.id],
+    )
+    laptop.conn.commit()
+    ThemeStore(chair).set_link(
+        item, theme.id, state="confirmed", source="manual", evidence=[Evidence(4, 9, "Quill")]
+    )
+    export_bundle(laptop, tmp_path / "b.ppgbundle", everything=True)
+    merge_bundle(chair, tmp_path / "b.ppgbundle")
+    entries = AuditStore(chair).list(action="merge_replaced") + AuditStore(chair).list(
+        action="merge_kept_newer"
+    )
+    by_table = {e.table_name: e.changes for e in entries}
+    assert "evidence" in by_table["feedback_themes"]["differed"]
+    assert "answers" in by_table["survey_responses"]["differed"]
+    log = json.dumps([e.changes for e in AuditStore(chair).list()])
+    assert "Quill" not in log and "Inkpen" not in log
 
 
 def test_a_persons_decision_beats_a_later_automatic_suggestion(
@@ -200,13 +282,14 @@ def test_not_a_bundle(chair: sqlite_utils.Database, tmp_path: Path) -> None:
 
 
 # --- the property: three laptops, every merge order, one result ---------------------------------
+COMMENTS = ("Phone busy", "Rude receptionist", "Lovely nurse")
 _op = st.one_of(
     st.tuples(st.just("new"), st.integers(0, 2), st.integers(0, 4)),
     st.tuples(
         st.just("text"),
         st.integers(0, 2),
         st.integers(0, 4),
-        st.sampled_from(["Phone busy", "Rude receptionist", "Lovely nurse"]),
+        st.sampled_from(COMMENTS),
     ),
     st.tuples(
         st.just("status"),
@@ -320,6 +403,9 @@ def test_merging_in_any_order_reaches_the_same_database(
         snapshot = _snapshot(chair)
         merge_bundle(chair, bundles[order[0]])  # merging again changes nothing
         assert _snapshot(chair) == snapshot
+        # whatever the conflicts, no comment text reaches the audit log
+        log = json.dumps([e.changes for e in AuditStore(chair).list(limit=100_000)])
+        assert not any(text in log for text in (*COMMENTS, "Phone queue", "Parking", "comment"))
         results.append(snapshot)
         chair.close()
     assert all(r == results[0] for r in results[1:])

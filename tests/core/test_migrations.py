@@ -138,3 +138,30 @@ def test_closed_at_follows_the_status(db: sqlite_utils.Database) -> None:
     store.update(item.id, status="closed")  # answered -> closed: still the same matter closing
     store.update(item.id, text="Phones, edited later")
     assert closed_at() == first
+
+
+def test_upgrade_to_merge_conflicts_keeps_feedback_and_cascades(db_path: Path) -> None:
+    """m005: a database from before it gains the table for versions lost in a merge; a kept
+    version goes when its feedback item is removed."""
+    from ppg_desktop.core.merge_conflict_store import MergeConflictStore
+
+    old = sqlite_utils.Database(db_path)
+    MIGRATIONS.apply(old, stop_before="m005_merge_conflicts")
+    assert "merge_conflicts" not in old.table_names()
+    old.execute(
+        "INSERT INTO practices (uuid, name, created_at, updated_at) VALUES ('p', 'Elm', 'x', 'x')"
+    )
+    old.execute(
+        "INSERT INTO feedback (uuid, practice_id, received_on, channel, kind, text, created_at,"
+        " updated_at) VALUES ('f', 1, '2026-01-05', 'phone', 'complaint', 'Parking', 'x', 'x')"
+    )
+    old.conn.commit()
+    old.close()
+    db = open_database(db_path)
+    assert schema_version(db) == ALL
+    kept = MergeConflictStore(db).keep("feedback", "f", 1, "bundle", {"text": "Old words"})
+    assert [v.id for v in MergeConflictStore(db).for_feedback(1)] == [kept]
+    with pytest.raises(Exception, match="FOREIGN KEY"):  # only tied to an item that exists
+        MergeConflictStore(db).keep("feedback", "g", 99, "bundle", {"text": "Nobody's"})
+    db.execute("DELETE FROM feedback WHERE id = 1")
+    assert db.execute("SELECT count(*) FROM merge_conflicts").fetchone() == (0,)

@@ -193,3 +193,31 @@ def test_subject_access_all_matches_erases_everyone_found_after_checking(
     assert main([*argv, "--all-matches", "--yes"]) == 0
     assert "2 sets of contact details removed" in capsys.readouterr().out
     assert _contact_names(path) == []
+
+
+def test_purge_and_erase_commands_remove_versions_kept_from_merges(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppg_desktop.core.merge_conflict_store import MergeConflictStore
+
+    path = tmp_path / "ppg.db"
+    kept, old = _seed(path)
+    db = open_database(path)
+    for feedback_id, text in ((kept, "Jo Bloggs waited two hours"), (old, "Deleted, Mr Yarrow")):
+        MergeConflictStore(db).keep("feedback", "u", feedback_id, "bundle", {"text": text})
+    db.conn.commit()
+    db.conn.close()
+
+    def kept_texts() -> list[str]:
+        db = open_database(path)
+        try:
+            return [r[0] for r in db.execute("SELECT losing_fields FROM merge_conflicts")]
+        finally:
+            db.conn.close()
+
+    assert main(["purge", "--db", str(path), "--yes"]) == 0
+    assert [json.loads(t)["text"] for t in kept_texts()] == ["Jo Bloggs waited two hours"]
+    assert (
+        main(["subject-access", "--db", str(path), "--name", "Jo Bloggs", "--erase", "--yes"]) == 0
+    )
+    assert kept_texts() == []

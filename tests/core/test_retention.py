@@ -16,6 +16,7 @@ from ppg_desktop.core.contact_store import ContactStore
 from ppg_desktop.core.db import open_database
 from ppg_desktop.core.errors import NotFoundError, ValidationError
 from ppg_desktop.core.feedback_store import FeedbackStore
+from ppg_desktop.core.merge_conflict_store import MergeConflictStore
 from ppg_desktop.core.models import Evidence, FeedbackFilter
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.core.theme_store import ThemeStore
@@ -362,3 +363,77 @@ def test_one_person_recorded_twice_is_not_a_warning_but_two_practices_are(
     assert result.could_be_different_people
     assert result.name_matches is not None and len(result.name_matches.people) == 1
     assert "from 2 practices" in result.name_matches.warning()
+
+
+# --- versions kept from merge conflicts go with their comment -----------------------------------
+def _keep_other_version(db: sqlite_utils.Database, feedback_id: int, text: str) -> int:
+    """As a merge does when two laptops changed this comment."""
+    return MergeConflictStore(db).keep(
+        "feedback", f"uuid-{feedback_id}", feedback_id, "this_database", {"text": text}
+    )
+
+
+def _kept_for(db: sqlite_utils.Database, feedback_id: int) -> list[str]:
+    return [v.text for v in MergeConflictStore(db).for_feedback(feedback_id)]
+
+
+def test_purge_removes_versions_kept_from_merges(db: sqlite_utils.Database) -> None:
+    w = World(db)
+    gone = w.item("Closed years ago", status="closed", updated=dt.date(2019, 6, 1))
+    kept = w.item("Still open")
+    _keep_other_version(db, gone, "Closed years ago, Mrs Zebedee")
+    _keep_other_version(db, kept, "Still open, Mr Yarrow")
+    retention.purge(db, retention.purge_preview(db, TODAY), "Pat Chair")
+    assert _kept_for(db, gone) == []
+    assert db.execute("SELECT count(*) FROM merge_conflicts").fetchone() == (1,)
+    assert _kept_for(db, kept) == ["Still open, Mr Yarrow"]
+
+
+def test_purge_removes_kept_versions_even_without_foreign_keys(tmp_path: Path) -> None:
+    """Not left to the ON DELETE CASCADE alone: a connection without the pragma still removes
+    them in the same transaction."""
+    path = tmp_path / "t.db"
+    w = World(open_database(path))
+    gone = w.item("Deleted in April", deleted=dt.date(2026, 4, 1))
+    _keep_other_version(w.db, gone, "Deleted in April, Mrs Zebedee")
+    w.db.conn.commit()
+    w.db.close()
+    bare = sqlite_utils.Database(path)  # foreign keys off
+    retention.purge(bare, retention.purge_preview(bare, TODAY), "Pat")
+    assert bare.execute("SELECT count(*) FROM merge_conflicts").fetchone() == (0,)
+
+
+def test_a_deleted_item_keeps_its_other_version_until_it_is_purged(
+    db: sqlite_utils.Database,
+) -> None:
+    w = World(db)
+    fid = w.item("Parking is hard")
+    _keep_other_version(db, fid, "Parking is very hard")
+    w.feedback.soft_delete([fid])
+    w.feedback.restore([fid])
+    assert _kept_for(db, fid) == ["Parking is very hard"]
+
+
+def test_erasure_removes_kept_versions_whether_it_redacts_or_deletes(
+    db: sqlite_utils.Database, person: World
+) -> None:
+    w = person
+    _keep_other_version(db, w.linked, "The receptionist was rude.")  # type: ignore[attr-defined]
+    # the comment itself no longer names them, but the version kept from a merge does
+    only_kept = w.item("A comment about the car park.")
+    _keep_other_version(db, only_kept, "Jo Bloggs says the car park is full.")
+    _keep_other_version(db, w.unrelated, "Dr Patel was very kind.")  # type: ignore[attr-defined]
+    result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
+    assert only_kept in [f.id for f in result.mentions]
+    counts = retention.erase_subject(db, result, "Pat Chair")
+    assert counts["feedback_redacted"] == 3
+    for fid in (w.linked, w.mention, only_kept):  # type: ignore[attr-defined]
+        assert _kept_for(db, fid) == []
+    assert _kept_for(db, w.unrelated) == ["Dr Patel was very kind."]  # type: ignore[attr-defined]
+    assert retention.subject_access_search(db, name="Jo Bloggs").empty
+
+    _keep_other_version(db, w.unrelated, "Dr Patel, says 07700 900123")  # type: ignore[attr-defined]
+    by_phone = retention.subject_access_search(db, phone="+44 7700 900123")
+    assert [f.id for f in by_phone.mentions] == [w.unrelated]  # type: ignore[attr-defined]
+    retention.erase_subject(db, by_phone, "Pat Chair", delete_feedback=True)
+    assert db.execute("SELECT count(*) FROM merge_conflicts").fetchone() == (0,)

@@ -1,5 +1,6 @@
 """The Audit screen: lists the log newest first, filters by who, what, record and dd/mm/yyyy
-dates, pages through long logs, and offers no way to change an entry."""
+dates, pages through long logs, offers no way to change an entry, and shows a merged comment's
+other version while it is kept."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ppg_desktop.core import auth
+from ppg_desktop.core import auth, retention
 from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.bundles import export_bundle, merge_bundle
+from ppg_desktop.core.db import open_database
+from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.practice_store import PracticeStore
 from ppg_desktop.ui import audit_screen
 from ppg_desktop.ui.audit_screen import AuditScreen
@@ -104,3 +108,53 @@ def test_long_logs_load_a_page_at_a_time(
         screen.model.fetchMore(QModelIndex())
     assert screen.model.rowCount() == AuditStore(screen.ctx.db).count()
     assert "scroll for more" not in screen.count_label.text()
+
+
+def test_a_merged_comments_other_version_is_shown_until_the_comment_goes(
+    screen: AuditScreen, tmp_path: Path
+) -> None:
+    db = screen.ctx.db
+    practice = PracticeStore(db).find_by_name("Riverside Surgery")
+    assert practice is not None
+    item = FeedbackStore(db, "Ann Chair").create(
+        practice_id=practice.id,
+        received_on=dt.date(2026, 3, 2),
+        channel="phone",
+        kind="complaint",
+        text="Parking is hard",
+    )
+    laptop_path = tmp_path / "laptop.db"
+    copy = sqlite_utils.Database(laptop_path)
+    db.conn.backup(copy.conn)
+    copy.close()
+    laptop = open_database(laptop_path)
+    FeedbackStore(laptop, "Vic Volunteer").update(
+        item.id, text="Parking is hard, says Mrs Quill", status="raised"
+    )
+    FeedbackStore(db, "Ann Chair").update(item.id, text="Parking is impossible")  # newer
+    export_bundle(laptop, tmp_path / "b.ppgbundle", everything=True)
+    laptop.close()
+    merge_bundle(db, tmp_path / "b.ppgbundle", actor="Ann Chair")
+
+    screen.what.setCurrentIndex(screen.what.findData("merge_kept_newer"))
+    assert screen.apply_filters()
+    assert _column(screen, 2) == ["Merge: kept newer"]
+    (details,) = _column(screen, 5)
+    assert details.startswith(
+        "The other laptop's version of this comment, not used because the one here is newer:"
+        " “Parking is hard, says Mrs Quill”"
+    )
+    assert (
+        "differed: text, status" in details
+        and "discarded: (practice name: riverside surgery" in details
+    )
+    screen.view.selectRow(0)  # the one-line column is cut short; in full below the list
+    assert screen.details.text() == details and screen.details.isVisible()
+
+    # an erasure request finds the name in the kept version and removes it; the entry stays
+    found = retention.subject_access_search(db, name="Mrs Quill", actor="Ann Chair")
+    retention.erase_subject(db, found, "Ann Chair")
+    assert screen.apply_filters()
+    (details,) = _column(screen, 5)
+    assert "no longer kept" in details and "Quill" not in details
+    assert screen.details.text() == ""
