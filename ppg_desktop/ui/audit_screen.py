@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppg_desktop.core.audit_store import AuditStore
+from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.merge_conflict_store import KeptVersion, MergeConflictStore
 from ppg_desktop.core.models import AuditEntry
 from ppg_desktop.core.user_store import UserStore
@@ -123,7 +125,17 @@ def value_text(value: Any) -> str:
     if isinstance(value, dict):  # e.g. the version a merge did not use
         inner = (f"{str(k).replace('_', ' ')}: {value_text(v)}" for k, v in value.items())
         return "(" + ", ".join(inner) + ")"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        if _ISO_MOMENT.match(value):
+            return when_text(value)
+        if _ISO_DAY.match(value):
+            return uk_date(value)
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a date as stored: shown dd/mm/yyyy
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # a moment: local dd/mm/yyyy hh:mm
 
 
 def parse_uk_date(text: str, field: str) -> dt.date | None:

@@ -158,3 +158,15 @@ def test_a_merged_comments_other_version_is_shown_until_the_comment_goes(
     (details,) = _column(screen, 5)
     assert "no longer kept" in details and "Quill" not in details
     assert screen.details.text() == ""
+
+
+def test_recorded_dates_and_times_read_as_uk_dates() -> None:
+    from ppg_desktop.ui.audit_screen import value_text, when_text
+
+    assert value_text("2026-03-02") == "02/03/2026"
+    moment = "2026-11-26T19:09:51.443035+00:00"
+    assert value_text(moment) == when_text(moment)
+    assert value_text(moment).startswith("26/11/2026 ")
+    details = value_text({"received_on": "2026-03-02", "updated_at": moment, "status": "new"})
+    assert details == f"(received on: 02/03/2026, updated at: {when_text(moment)}, status: new)"
+    assert value_text("2026-03-02 is when I rang") == "2026-03-02 is when I rang"  # not a date
