@@ -78,14 +78,21 @@ def practices_by_name(db: sqlite_utils.Database) -> dict[str, tuple[int, str]]:
     return found
 
 
-def existing_uuids(db: sqlite_utils.Database, uuids: list[str]) -> set[str]:
+IMPORTED_TABLES = ("feedback", "survey_responses")
+
+
+def existing_uuids(
+    db: sqlite_utils.Database, uuids: list[str], table: str = "feedback"
+) -> set[str]:
+    """Which of these rows (by UUID) are already in the table: imported before."""
+    if table not in IMPORTED_TABLES:
+        raise ValueError(f"Not a table rows are imported into: {table}")
     found: set[str] = set()
     for start in range(0, len(uuids), CHUNK):
         chunk = uuids[start : start + CHUNK]
         marks = ", ".join("?" for _ in chunk)
         found.update(
-            row[0]
-            for row in db.execute(f"SELECT uuid FROM feedback WHERE uuid IN ({marks})", chunk)
+            row[0] for row in db.execute(f"SELECT uuid FROM {table} WHERE uuid IN ({marks})", chunk)
         )
     return found
 

@@ -28,9 +28,8 @@ from ppg_desktop.core.importing_detect import (
     read_source,
 )
 from ppg_desktop.core.importing_mapping import IGNORE, normalise_heading, suggest_field
-from ppg_desktop.core.importing_store import cell_text, practices_by_name
+from ppg_desktop.core.importing_store import cell_text, existing_uuids, practices_by_name
 from ppg_desktop.core.importing_types import (
-    CHUNK,
     PREVIEW_ROWS,
     WHOLE_ROW,
     AmbiguousDates,
@@ -321,7 +320,7 @@ def plan_survey_import(
                 clean,
             )
         )
-    existing = _existing(db, [r.uuid for r in ready])
+    existing = existing_uuids(db, [r.uuid for r in ready], "survey_responses")
     return SurveyImportPlan(table, survey, mapping, ready, invalid, len(existing), options)
 
 
@@ -334,18 +333,6 @@ def _answer(cell: Any, kind: str) -> Any:
     return cell if kind == "date" and cell is not None and not isinstance(cell, str) else text
 
 
-def _existing(db: sqlite_utils.Database, uuids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(uuids), CHUNK):
-        chunk = uuids[start : start + CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        found.update(
-            r[0]
-            for r in db.execute(f"SELECT uuid FROM survey_responses WHERE uuid IN ({marks})", chunk)
-        )
-    return found
-
-
 def run_survey_import(
     db: sqlite_utils.Database,
     plan: SurveyImportPlan,
@@ -356,7 +343,7 @@ def run_survey_import(
     if plan.invalid and not plan.options.skip_invalid:
         raise InvalidRows(plan.invalid)
     store = SurveyStore(db, plan.options.actor)
-    existing = _existing(db, [r.uuid for r in plan.ready])
+    existing = existing_uuids(db, [r.uuid for r in plan.ready], "survey_responses")
     fresh = [r for r in plan.ready if r.uuid not in existing]
     ids: list[int] = []
     with db.atomic():
