@@ -17,7 +17,7 @@ from ppg_desktop.core.wording import counted
 NAME = "purge"
 HELP = (
     "List the records whose retention period has ended (deleted feedback, old contact "
-    "details, long-closed feedback) and remove them."
+    "details, long-closed feedback, old written survey answers) and remove them."
 )
 EXAMPLES = (
     "examples:\n"
@@ -47,8 +47,15 @@ def run(args: argparse.Namespace) -> int:
     ):
         return 1
     result = purge(db, plan, actor_name(args))
+    answers = result.survey_answers_removed
     print(
-        f"Removed {counted(result.feedback_removed, 'feedback item')} and "
-        f"{counted(result.contacts_removed, 'set')} of contact details."
+        f"Removed {counted(result.feedback_removed, 'feedback item')}"
+        f"{',' if answers else ' and'} {counted(result.contacts_removed, 'set')} of contact details"
+        + (
+            f" and {counted(answers, 'written survey answer')} (the ratings and choices given "
+            "with them stay)."
+            if answers
+            else "."
+        )
     )
     return 0

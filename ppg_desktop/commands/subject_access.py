@@ -30,8 +30,9 @@ from ppg_desktop.core.wording import counted
 
 NAME = "subject-access"
 HELP = (
-    "Find a person's contact details and the feedback linked to or mentioning them; export "
-    "it to a .json or .csv file, and erase it with --erase."
+    "Find a person's contact details, the feedback linked to or mentioning them and written "
+    "survey answers mentioning them; export it to a .json or .csv file, and erase it with "
+    "--erase."
 )
 EXAMPLES = (
     "examples:\n"
@@ -56,12 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--erase",
         action="store_true",
-        help="remove their contact details and redact the feedback found",
+        help="remove their contact details and redact the feedback and survey answers found",
     )
     parser.add_argument(
         "--delete-feedback",
         action="store_true",
-        help="with --erase: delete the feedback instead of redacting it",
+        help="with --erase: delete the feedback and remove the written survey answers (their "
+        "ratings stay) instead of redacting them",
     )
     parser.add_argument("--yes", action="store_true", help="erase without asking")
     parser.add_argument(
@@ -85,7 +87,12 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"Found {counted(len(result.contacts), 'set')} of contact details, "
         f"{counted(len(result.feedback), 'linked feedback item')} and "
-        f"{counted(len(result.mentions), 'item')} mentioning them."
+        f"{counted(len(result.mentions), 'item')} mentioning them"
+        + (
+            f"; also {counted(len(result.survey_answers), 'written survey answer')}."
+            if result.survey_answers
+            else "."
+        )
     )
     for contact in result.contacts:
         print(
@@ -94,6 +101,11 @@ def run(args: argparse.Namespace) -> int:
         )
     for item in [*result.feedback, *result.mentions]:
         print(f"  Feedback {item.id} ({item.received_on:%d/%m/%Y}, {item.practice_name})")
+    for answer in result.survey_answers:
+        print(
+            f"  Survey response {answer.response_id} ({answer.collected_on:%d/%m/%Y}, "
+            f"{answer.practice_name or 'no practice'}): {answer.question}"
+        )
     _say_who_else(result)
     if (args.out or args.erase) and _may_be_others(result, args):
         return 1
@@ -118,9 +130,19 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"Erased: {counted(counts['contacts_removed'], 'set')} of contact details removed, "
             f"{counted(counts['feedback_redacted'], 'feedback item')} redacted, "
-            f"{counts['feedback_deleted']:,} deleted."
+            f"{counts['feedback_deleted']:,} deleted{_survey_answers_erased(counts)}."
         )
     return 0
+
+
+def _survey_answers_erased(counts: dict[str, int]) -> str:
+    """'; 2 written survey answers redacted' (or removed), or '' when none were found."""
+    redacted, removed = counts["survey_answers_redacted"], counts["survey_answers_removed"]
+    if redacted:
+        return f"; {counted(redacted, 'written survey answer')} redacted"
+    if removed:
+        return f"; {counted(removed, 'written survey answer')} removed (their ratings stay)"
+    return ""
 
 
 def _say_who_else(result: SubjectAccessResult) -> None:

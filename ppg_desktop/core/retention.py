@@ -9,9 +9,14 @@ Default periods, and why (all can be changed in Settings, key "retention"):
 - feedback text of closed matters: removed 6 years after the matter closed, the usual UK
   limitation period for claims; the PPG's counts and trends from before then remain in the
   meeting packs already printed.
+- written (free-text) survey answers: removed with the feedback item made from each, or, for an
+  answer with no feedback item, 6 years after the survey was filled in (the same limitation
+  period). The ratings and choices of the response stay, so survey results do not change apart
+  from the number of comments. See retention_surveys.py.
 The audit log is kept (it cannot be edited) and holds no comment text or contact details.
 A comment's version that lost a merge is kept apart (merge_conflict_store.py) and removed with
-the comment: by the purge, and by erasure whether the comment is deleted or redacted.
+the comment: by the purge, and by erasure whether the comment is deleted or redacted. Until
+then a subject-access export includes it, labelled as an earlier version of the comment.
 """
 
 from __future__ import annotations
@@ -32,9 +37,15 @@ from ppg_desktop.core.clock import now_iso, today, uk_date
 from ppg_desktop.core.contact_store import ContactStore, normalise_phone
 from ppg_desktop.core.errors import ValidationError
 from ppg_desktop.core.feedback_store import FeedbackStore, fts_query
-from ppg_desktop.core.merge_conflict_store import MergeConflictStore
+from ppg_desktop.core.merge_conflict_store import KeptVersion, MergeConflictStore
 from ppg_desktop.core.models import Contact, Feedback
 from ppg_desktop.core.redaction import PLACEHOLDERS, redact
+from ppg_desktop.core.retention_surveys import (
+    SurveyAnswer,
+    SurveyTextStore,
+    purge_lines,
+    with_survey_practices,
+)
 from ppg_desktop.core.settings_store import SettingsStore
 from ppg_desktop.core.subject_matches import NARROW_THE_SEARCH, NameMatches, name_matches
 from ppg_desktop.core.wording import counted
@@ -50,6 +61,7 @@ class RetentionPeriods:
     contact_months_after_closed: int = 12
     deleted_feedback_days: int = 30
     closed_feedback_years: int = 6
+    survey_text_years: int = 6
 
     def describe(self) -> list[str]:
         """The periods in words, for the settings screen and the purge preview."""
@@ -57,6 +69,8 @@ class RetentionPeriods:
             f"Contact details: {self.contact_months_after_closed} months after the matter closes",
             f"Deleted feedback: {self.deleted_feedback_days} days after it was deleted",
             f"Feedback on closed matters: {self.closed_feedback_years} years after it closed",
+            f"Written survey answers: with their feedback, or {self.survey_text_years} years "
+            "after the survey if none was made",
         ]
 
 
@@ -64,11 +78,13 @@ _LIMITS = {
     "contact_months_after_closed": (1, 120),
     "deleted_feedback_days": (1, 3650),
     "closed_feedback_years": (1, 50),
+    "survey_text_years": (1, 50),
 }
 _FIELD_NAMES = {
     "contact_months_after_closed": "Keep contact details (months)",
     "deleted_feedback_days": "Keep deleted feedback (days)",
     "closed_feedback_years": "Keep closed feedback (years)",
+    "survey_text_years": "Keep written survey answers (years)",
 }
 
 
@@ -115,20 +131,30 @@ class PurgePlan:
     contact_ids: list[int] = field(default_factory=list)
     feedback_ids: list[int] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    survey_answers: list[SurveyAnswer] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.contact_ids and not self.feedback_ids
+        return not self.contact_ids and not self.feedback_ids and not self.survey_answers
+
+    @property
+    def count(self) -> int:
+        """How many records would go (feedback items, contact details, survey answers)."""
+        return len(self.feedback_ids) + len(self.contact_ids) + len(self.survey_answers)
 
     def summary(self) -> str:
         """One sentence for a dialog or the command line."""
         if self.empty:
             return "Nothing is due to be removed."
+        parts = [
+            counted(len(self.feedback_ids), "feedback item"),
+            f"{counted(len(self.contact_ids), 'set', 'sets')} of contact details",
+        ]
+        if self.survey_answers:
+            parts.append(counted(len(self.survey_answers), "written survey answer"))
         return (
-            f"{counted(len(self.feedback_ids), 'feedback item')} and "
-            f"{counted(len(self.contact_ids), 'set', 'sets')} of contact details "
-            f"{'is' if len(self.feedback_ids) + len(self.contact_ids) == 1 else 'are'} "
-            "due to be removed."
+            f"{', '.join(parts[:-1])} and {parts[-1]} "
+            f"{'is' if self.count == 1 else 'are'} due to be removed."
         )
 
 
@@ -136,6 +162,7 @@ class PurgePlan:
 class PurgeResult:
     feedback_removed: int
     contacts_removed: int
+    survey_answers_removed: int = 0
 
 
 def _cutoff_iso(day: dt.date) -> str:
@@ -194,6 +221,9 @@ def purge_preview(db: sqlite_utils.Database, today_: dt.date | None = None) -> P
             continue
         plan.contact_ids.append(cid)
         plan.lines.append(line)
+    surveys_before = _months_before(day, periods.survey_text_years * 12)
+    plan.survey_answers = SurveyTextStore(db).due(plan.feedback_ids, surveys_before)
+    plan.lines += purge_lines(plan.survey_answers, periods.survey_text_years)
     return plan
 
 
@@ -228,10 +258,13 @@ def purge(db: sqlite_utils.Database, plan: PurgePlan, actor: str) -> PurgeResult
     fresh = purge_preview(db, plan.made_on)
     feedback_ids = sorted(set(plan.feedback_ids) & set(fresh.feedback_ids))
     contact_ids = sorted(set(plan.contact_ids) & set(fresh.contact_ids))
+    still_due = {a.id for a in fresh.survey_answers}
+    answers = [a for a in plan.survey_answers if a.id in still_due]
     _secure_delete(db)
     audit = AuditStore(db, actor)
     with db.atomic():
         contacts = ContactStore(db, actor).delete_many(contact_ids, "retention period ended")
+        answers_removed = SurveyTextStore(db).remove([a.id for a in answers])
         removed = _delete_feedback(db, feedback_ids)
         audit.record(
             "purge",
@@ -240,12 +273,14 @@ def purge(db: sqlite_utils.Database, plan: PurgePlan, actor: str) -> PurgeResult
             {
                 "feedback_removed": removed,
                 "contacts_removed": contacts,
+                "survey_answers_removed": answers_removed,
+                "survey_responses": sorted({a.response_id for a in answers})[:50],
                 "periods": asdict(plan.periods),
                 "planned_on": plan.made_on.isoformat(),
             },
         )
     _fold_wal(db)
-    return PurgeResult(removed, contacts)
+    return PurgeResult(removed, contacts, answers_removed)
 
 
 # --- subject access ------------------------------------------------------------------------
@@ -254,7 +289,9 @@ def purge(db: sqlite_utils.Database, plan: PurgePlan, actor: str) -> PurgeResult
 @dataclass
 class SubjectAccessResult:
     """Everything found for one person: their contact details, the feedback linked to them,
-    and other feedback whose text mentions their name, phone or email (to be checked).
+    other feedback whose text mentions their name, phone or email (to be checked), the versions
+    of those comments kept after merging laptops, and written survey answers that mention them
+    or that their feedback was made from.
 
     Given a phone number or email address, only contact details with that phone or email are
     theirs; others that match the name alone are in `name_only`, left out but listed. Found by
@@ -268,10 +305,12 @@ class SubjectAccessResult:
     feedback: list[Feedback] = field(default_factory=list)
     mentions: list[Feedback] = field(default_factory=list)
     name_only: list[Contact] = field(default_factory=list)
+    survey_answers: list[SurveyAnswer] = field(default_factory=list)
+    earlier_versions: dict[int, list[KeptVersion]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
-        return not (self.contacts or self.feedback or self.mentions)
+        return not (self.contacts or self.feedback or self.mentions or self.survey_answers)
 
     def criteria(self) -> list[str]:
         """Which fields were searched on (the audit log records these, not the values)."""
@@ -283,7 +322,9 @@ class SubjectAccessResult:
         address anchored the search to one person."""
         if self.phone or self.email or not self.name:
             return None
-        return name_matches(self.contacts, [*self.feedback, *self.mentions])
+        items = [*self.feedback, *self.mentions]
+        matches = name_matches(self.contacts, items)
+        return with_survey_practices(matches, self.survey_answers, [f.id for f in items])
 
     @property
     def could_be_different_people(self) -> bool:
@@ -356,6 +397,7 @@ def subject_access_search(
     linked = sorted({c.feedback_id for c in contacts if c.feedback_id is not None})
     mentioned = [i for i in _mentions(db, name, phone, email) if i not in linked]
     store = FeedbackStore(db)
+    kept = MergeConflictStore(db)
     result = SubjectAccessResult(
         name,
         phone,
@@ -364,6 +406,8 @@ def subject_access_search(
         store.get_many(linked),
         store.get_many(mentioned),
         name_only,
+        SurveyTextStore(db).find(name, phone, email, [*linked, *mentioned]),
+        {i: versions for i in [*linked, *mentioned] if (versions := kept.for_feedback(i))},
     )
     AuditStore(db, actor).record(
         "subject_access_search",
@@ -374,6 +418,7 @@ def subject_access_search(
             "contacts": len(contacts),
             "feedback": len(result.feedback),
             "mentions": len(result.mentions),
+            "survey_answers": len(result.survey_answers),
             "left_out_same_name": len(name_only),
             "could_be_different_people": result.could_be_different_people,
         },
@@ -381,7 +426,10 @@ def subject_access_search(
     return result
 
 
-def _feedback_record(item: Feedback) -> dict[str, Any]:
+EARLIER_VERSION = "an earlier version of this comment, kept after merging laptops"
+
+
+def _feedback_record(item: Feedback, result: SubjectAccessResult) -> dict[str, Any]:
     return {
         "id": item.id,
         "practice": item.practice_name,
@@ -391,6 +439,10 @@ def _feedback_record(item: Feedback) -> dict[str, Any]:
         "status": item.status,
         "text": item.text,
         "deleted": bool(item.deleted_at),
+        "earlier_versions": [
+            {"what": EARLIER_VERSION, "kept_on": uk_date(v.at), "text": v.text}
+            for v in result.earlier_versions.get(item.id, [])
+        ],
     }
 
 
@@ -436,9 +488,18 @@ def export_subject_access(
                 ("feedback mentioning them", result.mentions),
             ):
                 for item in items:
-                    for key, value in _feedback_record(item).items():
-                        if key != "id":
+                    for key, value in _feedback_record(item, result).items():
+                        if key == "earlier_versions":
+                            for v in value:
+                                what = f"{v['what']} (kept on {v['kept_on']})"
+                                writer.writerow([label, item.id, what, _safe_cell(v["text"])])
+                        elif key != "id":
                             writer.writerow([label, item.id, key, _safe_cell(value)])
+            for answer in result.survey_answers:
+                for key, value in answer.record().items():
+                    if key != "survey_response":
+                        row = ["survey answer", answer.response_id, key, _safe_cell(value)]
+                        writer.writerow(row)
     elif target.suffix.lower() == ".json":
         target.write_text(
             json.dumps(
@@ -446,8 +507,11 @@ def export_subject_access(
                     "produced_on": uk_date(today()),
                     "searched_on": result.criteria(),
                     "contact_details": contacts,
-                    "linked_feedback": [_feedback_record(f) for f in result.feedback],
-                    "feedback_mentioning_them": [_feedback_record(f) for f in result.mentions],
+                    "linked_feedback": [_feedback_record(f, result) for f in result.feedback],
+                    "feedback_mentioning_them": [
+                        _feedback_record(f, result) for f in result.mentions
+                    ],
+                    "survey_answers": [a.record() for a in result.survey_answers],
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -466,6 +530,8 @@ def export_subject_access(
                 "file": target.name,
                 "contacts": len(result.contacts),
                 "feedback": len(result.feedback) + len(result.mentions),
+                "earlier_versions": sum(map(len, result.earlier_versions.values())),
+                "survey_answers": len(result.survey_answers),
             },
         )
     return target
@@ -503,7 +569,8 @@ def erase_subject(
     allow_different_people: bool = False,
 ) -> dict[str, int]:
     """Erase a person: remove their contact details and either redact (default) or delete the
-    feedback linked to them or mentioning them. One transaction, audited; returns counts.
+    feedback linked to them or mentioning them, and likewise redact or remove the written survey
+    answers found (their ratings stay). One transaction, audited; returns counts.
 
     Records found by name alone that may be different people's are refused (ValidationError)
     unless `allow_different_people`, which the person erasing gives after checking.
@@ -514,11 +581,14 @@ def erase_subject(
     items = [*result.feedback, *result.mentions]
     _secure_delete(db)
     counts = {"contacts_removed": 0, "feedback_deleted": 0, "feedback_redacted": 0}
+    counts |= {"survey_answers_removed": 0, "survey_answers_redacted": 0}
+    answer_ids = [a.id for a in result.survey_answers]
     with db.atomic():
         counts["contacts_removed"] = ContactStore(db, actor).delete_many(
             [c.id for c in result.contacts], "erasure request"
         )
         if delete_feedback:
+            counts["survey_answers_removed"] = SurveyTextStore(db).remove(answer_ids)
             counts["feedback_deleted"] = _delete_feedback(db, [f.id for f in items])
         else:
             for number, item in enumerate(items, 1):
@@ -539,6 +609,9 @@ def erase_subject(
                     counts["feedback_redacted"] += 1
                 if progress:
                     progress(number, len(items))
+            counts["survey_answers_redacted"] = SurveyTextStore(db).redact(
+                answer_ids, lambda text: _erase_terms(text, result, keep)
+            )
         AuditStore(db, actor).record(
             "erase",
             "contacts",
@@ -547,6 +620,7 @@ def erase_subject(
                 "searched_on": result.criteria(),
                 **counts,
                 "feedback_ids": [f.id for f in items][:50],
+                "survey_responses": sorted({a.response_id for a in result.survey_answers})[:50],
                 **({"could_be_different_people": True} if different_people else {}),
             },
         )

@@ -39,6 +39,7 @@ RETENTION_FIELDS = (
     ("contact_months_after_closed", "Contact &details, after the matter closes", " months"),
     ("deleted_feedback_days", "D&eleted feedback, after it was deleted", " days"),
     ("closed_feedback_years", "Feedback on &closed matters, after closing", " years"),
+    ("survey_text_years", "&Written survey answers without feedback, after the survey", " years"),
 )
 
 

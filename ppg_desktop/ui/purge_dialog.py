@@ -50,7 +50,13 @@ class PurgeDialog(QDialog):
                 else ""
             )
             + "These records are past their retention period. Removing them deletes them for "
-            "good (the audit log notes that they were removed, without their contents):"
+            "good (the audit log notes that they were removed, without their contents)"
+            + (
+                ". Only the written answers of a survey go: the ratings and choices given with "
+                "them stay, so the survey's percentages do not change:"
+                if self.plan.survey_answers
+                else ":"
+            )
         )
         intro.setWordWrap(True)
         self.summary = heading(self.plan.summary())
@@ -65,8 +71,7 @@ class PurgeDialog(QDialog):
         periods.setWordWrap(True)
         periods.setProperty("role", "muted")
         self.error = error_label("Removal")
-        count = len(self.plan.feedback_ids) + len(self.plan.contact_ids)
-        self.remove_button = QPushButton(f"&Remove these {count:,} records")
+        self.remove_button = QPushButton(f"&Remove these {self.plan.count:,} records")
         self.remove_button.setAccessibleName("Remove the records listed")
         self.remove_button.setEnabled(not self.plan.empty)
         self.remove_button.clicked.connect(self.remove)

@@ -113,6 +113,11 @@ def result_rows(result: SubjectAccessResult) -> list[tuple[str, str, str, str]]:
             text = " ".join(item.text.split())
             snippet = text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
             rows.append((label, str(item.id), uk_date(item.received_on), snippet))
+    for answer in result.survey_answers:
+        text = " ".join(answer.text.split())
+        snippet = text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
+        when = uk_date(answer.collected_on)
+        rows.append(("Survey answer", str(answer.response_id), when, snippet))
     return rows
 
 
@@ -231,6 +236,12 @@ class SubjectAccessDialog(QDialog):
                     f"Found {counted(len(result.contacts), 'set')} of contact details, "
                     f"{counted(len(result.feedback), 'item')} of their feedback and "
                     f"{counted(len(result.mentions), 'other item')} that mention them (check these)."
+                    + (
+                        f" Also {counted(len(result.survey_answers), 'written survey answer')} to "
+                        "check."
+                        if result.survey_answers
+                        else ""
+                    )
                 )
         matches = _different_people(result)
         self.people_note.setText(different_people_text(matches) if matches else "")
@@ -348,7 +359,9 @@ class SubjectAccessDialog(QDialog):
             self.summary.setText(
                 f"Erased: {counted(counts['contacts_removed'], 'set')} of contact details removed, "
                 f"{counted(counts['feedback_redacted'], 'comment')} redacted, "
-                f"{counted(counts['feedback_deleted'], 'item')} of feedback deleted."
+                f"{counted(counts['feedback_deleted'], 'item')} of feedback deleted"
+                + _survey_answers_erased(counts)
+                + "."
             )
             self.ctx.notify("feedback")
 
@@ -361,6 +374,16 @@ class SubjectAccessDialog(QDialog):
         )
 
 
+def _survey_answers_erased(counts: dict[str, int]) -> str:
+    """', 2 written survey answers redacted' (or removed); '' when there were none."""
+    redacted, removed = counts["survey_answers_redacted"], counts["survey_answers_removed"]
+    if redacted:
+        return f", {counted(redacted, 'written survey answer')} redacted"
+    if removed:
+        return f", {counted(removed, 'written survey answer')} removed (their ratings stay)"
+    return ""
+
+
 class EraseChoiceDialog(QDialog):
     """Confirm an erasure and choose whether the feedback itself goes too. When the records may
     be about different people it says so, and Erase waits for a tick saying they were checked."""
@@ -369,16 +392,23 @@ class EraseChoiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Erase a person's details")
         count = len(result.feedback) + len(result.mentions)
+        answers = len(result.survey_answers)
         question = QLabel(
             f"This removes {counted(len(result.contacts), 'set')} of contact details for good. What "
-            f"should happen to the {counted(count, 'item')} of feedback found?"
+            f"should happen to the {counted(count, 'item')} of feedback"
+            + (f" and {counted(answers, 'written survey answer')}" if answers else "")
+            + " found?"
         )
         question.setWordWrap(True)
         self.redact_feedback = QRadioButton(
             "&Keep the feedback, with the person's details taken out of the comments"
+            + (" and survey answers" if answers else "")
         )
         self.redact_feedback.setChecked(True)
-        self.delete_feedback = QRadioButton("&Delete the feedback too")
+        self.delete_feedback = QRadioButton(
+            "&Delete the feedback too"
+            + (" and the written survey answers (their ratings stay)" if answers else "")
+        )
         warning = QLabel("This cannot be undone. It is written to the audit log.")
         warning.setProperty("role", "muted")
         self.all_checked = QCheckBox(

@@ -221,3 +221,70 @@ def test_purge_and_erase_commands_remove_versions_kept_from_merges(
         main(["subject-access", "--db", str(path), "--name", "Jo Bloggs", "--erase", "--yes"]) == 0
     )
     assert kept_texts() == []
+
+
+def _survey_answers(path: Path, *, years_ago: int) -> int:
+    """An FFT response naming Jo Bloggs, filled in `years_ago`, whose feedback item is gone."""
+    from ppg_desktop.core.survey_store import SurveyStore
+
+    db = open_database(path)
+    store = SurveyStore(db, "t")
+    survey = store.create_from_template("fft")
+    fft, why = (q.id for q in survey.questions)
+    practice = PracticeStore(db).list()[0]
+    response = store.add_response(
+        survey.id,
+        {fft: "Poor", why: "Jo Bloggs waited at the desk"},
+        practice_id=practice.id,
+        collected_on=dt.date.today() - dt.timedelta(days=366 * years_ago),
+    )
+    db.execute("DELETE FROM feedback WHERE survey_response_id = ?", [response.id])
+    db.conn.commit()
+    db.conn.close()
+    return response.id
+
+
+def _answers(path: Path, response_id: int) -> list[str]:
+    db = open_database(path)
+    try:
+        sql = "SELECT value FROM survey_answers WHERE response_id = ? ORDER BY id"
+        return [row[0] for row in db.execute(sql, [response_id])]
+    finally:
+        db.conn.close()
+
+
+def test_purge_command_lists_and_removes_old_written_survey_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ppg.db"
+    _seed(path)
+    response = _survey_answers(path, years_ago=7)
+    assert main(["purge", "--db", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Written survey answers: with their feedback, or 6 years after the survey" in out
+    assert "and 1 written survey answer are due" in out
+    assert f"Survey response {response} " in out and "Jo Bloggs" not in out
+    assert main(["purge", "--db", str(path), "--yes"]) == 0
+    assert (
+        "Removed 1 feedback item, 0 sets of contact details and 1 written survey answer (the "
+        "ratings and choices given with them stay)." in capsys.readouterr().out
+    )
+    assert _answers(path, response) == ["Poor"]
+
+
+def test_subject_access_command_exports_and_erases_written_survey_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ppg.db"
+    _seed(path)
+    response = _survey_answers(path, years_ago=1)
+    out_file = tmp_path / "jo.json"
+    argv = ["subject-access", "--db", str(path), "--name", "Jo Bloggs"]
+    assert main([*argv, "--out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert "also 1 written survey answer." in out and f"Survey response {response} (" in out
+    exported = json.loads(out_file.read_text(encoding="utf-8"))
+    assert exported["survey_answers"][0]["answer"] == "Jo Bloggs waited at the desk"
+    assert main([*argv, "--erase", "--yes"]) == 0
+    assert "1 written survey answer redacted." in capsys.readouterr().out
+    assert _answers(path, response) == ["Poor", "[NAME] waited at the desk"]

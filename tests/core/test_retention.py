@@ -89,13 +89,13 @@ class World:
 
 def test_default_periods_and_settings(db: sqlite_utils.Database) -> None:
     periods = retention.retention_periods(db)
-    assert periods == retention.RetentionPeriods(12, 30, 6)
+    assert periods == retention.RetentionPeriods(12, 30, 6, 6)
     retention.set_retention_periods(db, retention.RetentionPeriods(6, 60, 7), "Pat Chair")
     assert retention.retention_periods(db).deleted_feedback_days == 60
     with pytest.raises(ValidationError) as problem:
         retention.set_retention_periods(db, retention.RetentionPeriods(0, 30, 6), "Pat")
     assert problem.value.field == "Keep contact details (months)"
-    assert len(periods.describe()) == 3
+    assert len(periods.describe()) == 4
 
 
 def test_preview_lists_what_is_due_and_changes_nothing(db: sqlite_utils.Database) -> None:
@@ -245,7 +245,13 @@ def test_erase_removes_contacts_and_redacts_text(db: sqlite_utils.Database, pers
     )
     result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
     counts = retention.erase_subject(db, result, "Pat Chair")
-    assert counts == {"contacts_removed": 1, "feedback_deleted": 0, "feedback_redacted": 2}
+    assert counts == {
+        "contacts_removed": 1,
+        "feedback_deleted": 0,
+        "feedback_redacted": 2,
+        "survey_answers_removed": 0,
+        "survey_answers_redacted": 0,
+    }
     text = w.feedback.get(w.mention).text  # type: ignore[attr-defined]
     assert "Bloggs" not in text and "07700" not in text and "jo@example.com" not in text
     assert "[NAME]" in text and "[PHONE]" in text and "[EMAIL]" in text

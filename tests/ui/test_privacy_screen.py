@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -207,7 +208,13 @@ def test_subject_access_search_export_and_erase(
     assert dialog.job is not None
     job = dialog.job
     qtbot.waitUntil(lambda: job.finished, timeout=10_000)
-    assert dialog.erased == {"contacts_removed": 1, "feedback_deleted": 0, "feedback_redacted": 1}
+    assert dialog.erased == {
+        "contacts_removed": 1,
+        "feedback_deleted": 0,
+        "feedback_redacted": 1,
+        "survey_answers_removed": 0,
+        "survey_answers_redacted": 0,
+    }
     assert ContactStore(ctx.db).count() == 0
     text = FeedbackStore(ctx.db).list()[0].text
     assert "Jo Bloggs" not in text and "Riverside Surgery" in text
@@ -302,3 +309,53 @@ def test_one_person_found_by_name_needs_no_tick(ctx: AppContext, qtbot: QtBot) -
     choice = EraseChoiceDialog(result, dialog)
     qtbot.addWidget(choice)
     assert choice.erase_button.isEnabled() and choice.all_checked.isHidden()
+
+
+def test_the_written_survey_answers_period_is_saved_and_kept(ctx: AppContext, qtbot: QtBot) -> None:
+    screen = PrivacyScreen(ctx)
+    qtbot.addWidget(screen)
+    assert screen.retention["survey_text_years"].value() == 6
+    screen.retention["survey_text_years"].setValue(8)
+    assert screen.save_retention()
+    again = PrivacyScreen(ctx)  # saving another period later keeps it
+    qtbot.addWidget(again)
+    again.retention["contact_months_after_closed"].setValue(9)
+    assert again.save_retention()
+    periods = retention_periods(ctx.db)
+    assert (periods.survey_text_years, periods.contact_months_after_closed) == (8, 9)
+
+
+def test_subject_access_finds_and_erases_a_written_survey_answer(
+    ctx: AppContext, qtbot: QtBot
+) -> None:
+    from ppg_desktop.core.survey_store import SurveyStore
+    from ppg_desktop.ui.subject_access_dialog import EraseChoiceDialog
+
+    store = SurveyStore(ctx.db)
+    survey = store.create_from_template("fft")
+    fft, why = (q.id for q in survey.questions)
+    practice = PracticeStore(ctx.db).list()[0]
+    response = store.add_response(
+        survey.id, {fft: "Poor", why: "Jo Bloggs was left waiting"}, practice_id=practice.id
+    )
+    dialog = SubjectAccessDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Jo Bloggs")
+    result = dialog.search()
+    assert result is not None and len(result.survey_answers) == 1
+    records = [dialog.model.item(row, 0).text() for row in range(dialog.model.rowCount())]
+    assert records[-1] == "Survey answer"
+    assert dialog.model.item(len(records) - 1, 1).text() == str(response.id)
+    assert "Also 1 written survey answer to check." in dialog.summary.text()
+    choice = EraseChoiceDialog(result, dialog)
+    qtbot.addWidget(choice)
+    assert "and 1 written survey answer found?" in choice.findChildren(QLabel)[0].text()
+    assert "survey answers (their ratings stay)" in choice.delete_feedback.text()
+
+    dialog.erase(delete_feedback=True)
+    assert dialog.job is not None
+    job = dialog.job
+    qtbot.waitUntil(lambda: job.finished, timeout=10_000)
+    assert dialog.erased is not None and dialog.erased["survey_answers_removed"] == 1
+    assert "1 written survey answer removed (their ratings stay)" in dialog.summary.text()
+    assert store.get_response(response.id).answers == {fft: "Poor"}

@@ -169,3 +169,37 @@ def test_start_up_offers_the_list_only_when_something_is_due(
     FeedbackStore(ctx.db).restore([old_records["old"]])
     assert purge_dialog.purge_preview(ctx.db).empty
     assert offer_start_up_purge(ctx) is None
+
+
+def test_old_written_survey_answers_are_counted_and_their_ratings_kept(
+    ctx: AppContext, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from ppg_desktop.core.survey_store import SurveyStore
+
+    store = SurveyStore(ctx.db)
+    survey = store.create_from_template("fft")
+    fft, why = (q.id for q in survey.questions)
+    practice = PracticeStore(ctx.db).create("Riverside Surgery")
+    response = store.add_response(
+        survey.id,
+        {fft: "Poor", why: "Mrs Zebedee at the desk"},
+        practice_id=practice.id,
+        collected_on=dt.date.today() - dt.timedelta(days=7 * 366),
+    )
+    ctx.db.execute("DELETE FROM feedback WHERE survey_response_id = ?", [response.id])
+    dialog = PurgeDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "1 written survey answer is due" in dialog.summary.text()
+    assert dialog.lines.stringList()[0].startswith(f"Survey response {response.id} ")
+    intro = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "the ratings and choices given with them stay" in intro
+    assert "Written survey answers: with their feedback, or 6 years" in intro
+    assert "Remove these 1 records" in dialog.remove_button.text()
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_counts is not None, timeout=10_000)
+    assert dialog.result_counts is not None
+    assert dialog.result_counts.survey_answers_removed == 1
+    assert store.get_response(response.id).answers == {fft: "Poor"}
