@@ -42,7 +42,7 @@ DETAILS_COMMENT = (
 
 
 def prepare(source: Path, folder: Path) -> Path:
-    """A copy of the database with a chair PIN and one item deleted long ago (due to go)."""
+    """A copy of the database with a chair PIN and three items deleted long ago (due to go)."""
     import datetime as dt
 
     from ppg_desktop.core import feedback_store
@@ -57,7 +57,17 @@ def prepare(source: Path, folder: Path) -> Path:
     real_now = feedback_store.now_iso
     feedback_store.now_iso = lambda: old_stamp
     try:
-        FeedbackStore(db, "screenshots").soft_delete(FeedbackStore(db).list_ids()[:3])
+        # three items received before that day, so their dates make sense in the preview
+        cutoff = old_stamp[:10]
+        received_earlier = [
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM feedback WHERE received_on < ? AND deleted_at IS NULL"
+                " ORDER BY received_on DESC LIMIT 3",
+                [cutoff],
+            )
+        ]
+        FeedbackStore(db, "screenshots").soft_delete(received_earlier)
     finally:
         feedback_store.now_iso = real_now
     db.close()
