@@ -2,6 +2,8 @@
 
 `bundle export` writes everything new or changed since this laptop's last export to one file;
 `bundle merge` reads such a file into this database and says what it added, updated and skipped.
+Every bundle also lists the records removed for good on its laptop (under the retention rules or
+at a person's request): merging removes them here too, and never brings them back.
 """
 
 from __future__ import annotations
@@ -81,13 +83,18 @@ def run(args: argparse.Namespace) -> int:
                 redact_text=args.redact,
                 actor="command line",
             )
-            counts = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in result.counts.items())
+            counts = ", ".join(
+                f"{n} {t.replace('_', ' ')}"
+                for t, n in result.counts.items()
+                if t != "removed_records"  # said in words below
+            )
             since = f" with changes since {_uk_time(result.since)}" if result.since else ""
             print(
                 f"Wrote {result.path}{since}: {counts}"
                 + (" (encrypted)" if result.encrypted else "")
                 + (" (personal details removed)" if result.redacted else "")
                 + "."
+                + result.removals_note()
             )
             return 0
         report = merge_bundle(

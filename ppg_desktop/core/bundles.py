@@ -10,6 +10,11 @@ UUID (or, failing that, by name), themes by slug, theme links by (feedback UUID,
 Conflicting edits resolve to the newest `updated_at`, ties broken by a hash of the content, so
 merging is idempotent and the result does not depend on the order bundles arrive in; the losing
 version of a record is written to the audit log. The merge logic lives in bundles_merge.py.
+
+Every bundle also lists the records removed for good here (by the retention purge or at a
+person's request: table, UUID, when and why, nothing personal), so a laptop that merges it
+removes them too and no merge brings them back (removed_record_store.py). Format version 2 added
+that list and `redacted_at`; an older copy of PPG Desk, which would ignore them, refuses it.
 """
 
 from __future__ import annotations
@@ -26,12 +31,13 @@ import sqlite_utils
 from ppg_desktop.core.bundles_surveys import SURVEY_SCHEMA, survey_rows
 from ppg_desktop.core.clock import now_iso
 from ppg_desktop.core.errors import PPGError
+from ppg_desktop.core.removed_record_store import RemovedRecordStore
 from ppg_desktop.core.settings_store import SettingsStore
 from ppg_desktop.core.store_base import Store
 from ppg_desktop.core.wording import counted
 
 BUNDLE_FORMAT = "ppg-desk-bundle"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
 LAST_EXPORT_KEY = "bundle_last_export_at"
 LAPTOP_ID_KEY = "laptop_id"
 
@@ -49,10 +55,12 @@ CREATE TABLE feedback (uuid TEXT PRIMARY KEY, practice_uuid TEXT NOT NULL,
     received_on TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
     sentiment TEXT, status TEXT NOT NULL, entered_by_uuid TEXT, survey_response_uuid TEXT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL, deleted_at TEXT);
+    updated_at TEXT NOT NULL, deleted_at TEXT, redacted_at TEXT);
 CREATE TABLE feedback_themes (feedback_uuid TEXT NOT NULL, theme_slug TEXT NOT NULL,
     source TEXT NOT NULL, state TEXT NOT NULL, score REAL, evidence TEXT NOT NULL,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (feedback_uuid, theme_slug));
+CREATE TABLE removed_records (table_name TEXT NOT NULL, uuid TEXT NOT NULL,
+    removed_at TEXT NOT NULL, why TEXT NOT NULL, PRIMARY KEY (table_name, uuid));
 """
 
 
@@ -68,6 +76,8 @@ class TableReport:
     updated: int = 0
     skipped: int = 0
     conflicts: int = 0  # both sides changed: the newer won, the other went to the audit log
+    removed_here: int = 0  # in the bundle, but removed for good here: not brought back
+    removed: int = 0  # removed for good on the bundle's laptop, so removed here too
 
 
 @dataclass
@@ -119,7 +129,34 @@ class MergeReport:
                 f"{label}: {t.added:,} new, {t.updated:,} updated, {t.skipped:,} already here"
                 f" and unchanged{conflict}"
             )
-        return "\n".join(lines)
+        return "\n".join(lines + self._removals())
+
+    def _removals(self) -> list[str]:
+        """The records the merge did not bring back, or removed, under the retention rules or
+        at a person's request, in words."""
+        why = "under the retention rules or at a person's request"
+        lines = []
+        held_back = self.tables.get("feedback", TableReport()).removed_here
+        if held_back:
+            lines.append(f"{counted(held_back, 'feedback item')} skipped: removed here {why}.")
+        removed = [
+            counted(self.tables[name].removed, *words)
+            for name, words in _REMOVABLE.items()
+            if name in self.tables and self.tables[name].removed
+        ]
+        if removed:
+            lines.append(
+                f"Removed here too, as the laptop that made this export removed them {why}: "
+                f"{' and '.join(removed)}."
+            )
+        return lines
+
+
+# what a merge may remove, as the summary counts it
+_REMOVABLE = {
+    "feedback": ("feedback item", "feedback items"),
+    "contacts": ("set of contact details", "sets of contact details"),
+}
 
 
 @dataclass(frozen=True)
@@ -131,6 +168,17 @@ class ExportResult:
     counts: dict[str, int]
     encrypted: bool
     redacted: bool
+
+    def removals_note(self) -> str:
+        """' It also lists 3 records removed here...' when the bundle lists any, else ''."""
+        removals = self.counts.get("removed_records", 0)
+        if not removals:
+            return ""
+        those = "that record" if removals == 1 else "those records"
+        return (
+            f" It also lists {counted(removals, 'record')} removed here under the retention rules"
+            f" or at a person's request, so a laptop that merges it removes {those} too."
+        )
 
 
 # --- opening bundle files ---------------------------------------------------------------------
@@ -210,7 +258,8 @@ class _Exporter(Store):
             "feedback": self._rows(
                 "SELECT f.uuid, p.uuid AS practice_uuid, f.received_on, f.channel, f.kind,"
                 " f.text, f.sentiment, f.status, u.uuid AS entered_by_uuid,"
-                " r.uuid AS survey_response_uuid, f.created_at, f.updated_at, f.deleted_at"
+                " r.uuid AS survey_response_uuid, f.created_at, f.updated_at, f.deleted_at,"
+                " f.redacted_at"
                 " FROM feedback f JOIN practices p ON p.id = f.practice_id"
                 " LEFT JOIN users u ON u.id = f.entered_by"
                 " LEFT JOIN survey_responses r ON r.id = f.survey_response_id"
@@ -224,6 +273,8 @@ class _Exporter(Store):
                 f" WHERE {newer('ft')} OR {newer('f')} ORDER BY ft.feedback_id, t.slug",
                 params * 2,
             ),
+            # always every note, however old: they are small, and removal must reach everyone
+            "removed_records": RemovedRecordStore(self.db).all(),
         }
 
 

@@ -1,7 +1,10 @@
 """Merging a bundle into the chair's database: the rules that make merging order-independent.
 
 Every record has a rank; the higher rank wins, whichever database it is in:
-- practices, users, themes, feedback: (updated_at, content hash);
+- practices, users, themes: (updated_at, content hash);
+- feedback and survey responses: (redacted_at, updated_at, content hash), so a version with
+  personal details taken out (an erasure request, or a written answer removed) beats every
+  version from before, even one edited later on a laptop that had not yet heard of it;
 - theme links: (is a person's decision, updated_at, decision strength, content hash), so a
   person's confirm or reject is never undone by an automatic suggestion made later elsewhere,
   and between two decisions made at the same moment the stronger one wins.
@@ -9,7 +12,13 @@ Since the winner of any set of versions is the same whatever order they are comp
 merging bundles in any order (or twice) reaches the same database. The losing version, when it
 differs, is written to the audit log without what a patient wrote (PERSONAL_FIELDS): the audit
 log can never be changed or emptied. A losing comment's text is kept in merge_conflicts instead
-(merge_conflict_store.py), for the chair to read, and goes when the comment goes.
+(merge_conflict_store.py), for the chair to read, and goes when the comment goes; never a text
+from before a redaction, and a redaction arriving from a bundle takes those kept here away, with
+the theme evidence quoted from the old text. A redacted comment's theme links carry no evidence.
+
+Records removed for good here, or in a bundle's list of them, are never brought back: the merge
+removes those still here first, then skips them and their theme links (removed_record_store.py).
+Removal beats any edit, so this too ends the same whatever the order.
 """
 
 from __future__ import annotations
@@ -23,8 +32,9 @@ from typing import Any, Literal
 import sqlite_utils
 
 from ppg_desktop.core.bundles import BundleProblem, MergeReport
-from ppg_desktop.core.bundles_surveys import SurveyMerging
+from ppg_desktop.core.bundles_surveys import SurveyMerging, _has_table
 from ppg_desktop.core.merge_conflict_store import MergeConflictStore, Winner
+from ppg_desktop.core.removed_record_store import RemovedRecordStore, fold_wal, overwrite_removed
 from ppg_desktop.core.store_base import Store
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -56,6 +66,8 @@ FEEDBACK_FIELDS = (
     "deleted_at",
 )
 LINK_FIELDS = ("source", "state", "score", "evidence")
+REDACTABLE = "redacted_at"  # when personal details were last taken out of the record
+NO_EVIDENCE = "[]"
 # What a patient wrote, or words quoted from it: never in the audit log, which outlives any
 # retention purge or erasure. A feedback item's losing text is kept for review instead; survey
 # answers are never edited (they differ only in a damaged bundle) and theme evidence is worked
@@ -78,6 +90,18 @@ def content_hash(record: dict[str, Any], fields: Sequence[str]) -> str:
 def record_rank(record: dict[str, Any], fields: Sequence[str]) -> tuple[Any, ...]:
     """Newest change first; equal times fall back on the content hash (deterministic)."""
     return (record["updated_at"], content_hash(record, fields))
+
+
+def redaction_first(fields: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The rank of a record that can be redacted: the latest redaction first, then as
+    `record_rank` (the hash over `fields`, as before redactions were ranked)."""
+    return lambda record: (record.get(REDACTABLE) or "", *record_rank(record, fields))
+
+
+def redacted_since(older: dict[str, Any], newer: dict[str, Any]) -> bool:
+    """`newer` had personal details taken out after `older` was written: `older` may still
+    hold them."""
+    return (newer.get(REDACTABLE) or "") > (older.get(REDACTABLE) or "")
 
 
 def link_rank(link: dict[str, Any]) -> tuple[Any, ...]:
@@ -118,6 +142,7 @@ class Merger(SurveyMerging, Store):
         )
         self.progress = progress
         steps: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+            ("removed records", self._removals),
             ("practices", self._practices),
             ("users", self._users),
             ("themes", self._themes),
@@ -125,6 +150,8 @@ class Merger(SurveyMerging, Store):
             ("feedback", self._feedback),
             ("feedback_themes", self._links),
         ]
+        self.removed_now: dict[str, list[str]] = {}  # UUIDs the bundle's laptop had removed
+        overwrite_removed(self.db)
         try:
             with self.db.atomic():
                 for number, (name, step) in enumerate(steps, start=1):
@@ -138,6 +165,11 @@ class Merger(SurveyMerging, Store):
                     {
                         "created_at": manifest.get("created_at"),
                         "tables": {n: vars(t) for n, t in self.report.tables.items()},
+                        **(
+                            {"removed": {t: u[:50] for t, u in self.removed_now.items()}}
+                            if self.removed_now
+                            else {}
+                        ),
                     },
                 )
         except sqlite3.IntegrityError as exc:
@@ -145,6 +177,8 @@ class Merger(SurveyMerging, Store):
                 f"The bundle holds a record this database cannot accept ({exc});"
                 " nothing was merged. Ask for a fresh export."
             ) from exc
+        if self.removed_now:
+            fold_wal(self.db)
         return self.report
 
     # --- helpers ------------------------------------------------------------------------------
@@ -199,13 +233,33 @@ class Merger(SurveyMerging, Store):
             "differed": differed,
         }
         kept = {f: loser.get(f) for f in personal if f in differed}
-        if kept and table in KEPT_FOR_REVIEW:
+        if kept and table in KEPT_FOR_REVIEW and not redacted_since(loser, winner):
             local = winner if action == "merge_kept_newer" else loser
             side: Winner = "this_database" if action == "merge_kept_newer" else "bundle"
             changes["kept_for_review"] = MergeConflictStore(self.db).keep(
                 table, key, local["id"], side, {**kept, "updated_at": loser.get("updated_at")}
             )
         self._audit(action, table, key, changes)
+
+    # --- removed records: by table and uuid --------------------------------------------------
+    def _removals(self, bundle: sqlite_utils.Database) -> None:
+        """Remove here what the bundle's laptop removed for good; then note what to skip."""
+        store = RemovedRecordStore(self.db, self.actor)
+        if _has_table(bundle, "removed_records"):
+            notes = _rows(bundle, "SELECT table_name, uuid, removed_at, why FROM removed_records")
+            self.removed_now = store.apply(notes)
+            for table, uuids in self.removed_now.items():
+                self.report.table(table).removed += len(uuids)
+        self.gone_for_good: set[str] = store.uuids("feedback")  # never brought back
+
+    def _take_out_old_words(self, feedback_id: int) -> None:
+        """A redaction arrived: the versions kept here and the theme evidence may quote what
+        was taken out."""
+        MergeConflictStore(self.db).forget([feedback_id])
+        self.db.execute(
+            "UPDATE feedback_themes SET evidence = ? WHERE feedback_id = ?",
+            [NO_EVIDENCE, feedback_id],
+        )
 
     # --- practices and users: by uuid, else by name -----------------------------------------
     def _same_uuid_or_name(self, table: NamedTable, item: dict[str, Any]) -> dict[str, Any] | None:
@@ -379,8 +433,18 @@ class Merger(SurveyMerging, Store):
                 )
             }
             for item in chunk:
+                if item["uuid"] in self.gone_for_good:
+                    self.report.table("feedback").removed_here += 1
+                    continue
                 current = local.get(item["uuid"])
-                action = self._decide("feedback", item["uuid"], current, item, FEEDBACK_FIELDS)
+                action = self._decide(
+                    "feedback",
+                    item["uuid"],
+                    current,
+                    item,
+                    (*FEEDBACK_FIELDS, REDACTABLE),
+                    redaction_first(FEEDBACK_FIELDS),
+                )
                 practice_id = self.practice_ids.get(item["practice_uuid"])
                 if practice_id is None:
                     raise BundleProblem(
@@ -397,13 +461,15 @@ class Merger(SurveyMerging, Store):
                     item["status"],
                     item["updated_at"],
                     item["deleted_at"],
+                    item.get(REDACTABLE),
                     self.response_ids.get(item.get("survey_response_uuid") or ""),
                 ]
                 if action == "insert":
                     cursor = self.db.execute(
                         "INSERT INTO feedback (practice_id, received_on, channel, kind, text,"
-                        " sentiment, status, updated_at, deleted_at, survey_response_id, uuid,"
-                        " entered_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " sentiment, status, updated_at, deleted_at, redacted_at,"
+                        " survey_response_id, uuid, entered_by, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             *values,
                             item["uuid"],
@@ -419,10 +485,12 @@ class Merger(SurveyMerging, Store):
                     self.db.execute(
                         "UPDATE feedback SET practice_id = ?, received_on = ?, channel = ?,"
                         " kind = ?, text = ?, sentiment = ?, status = ?, updated_at = ?,"
-                        " deleted_at = ?, survey_response_id = COALESCE(?, survey_response_id)"
-                        " WHERE id = ?",
+                        " deleted_at = ?, redacted_at = ?,"
+                        " survey_response_id = COALESCE(?, survey_response_id) WHERE id = ?",
                         [*values, current["id"]],
                     )
+                    if redacted_since(current, item):
+                        self._take_out_old_words(current["id"])
             if self.progress:
                 self.progress("feedback", start + len(chunk), len(incoming))
 
@@ -432,13 +500,18 @@ class Merger(SurveyMerging, Store):
         uuids = sorted({i["feedback_uuid"] for i in incoming})
         local: dict[tuple[str, str], dict[str, Any]] = {}
         ids: dict[str, int] = {}
+        redacted: set[str] = set()
         for start in range(0, len(uuids), CHUNK):
             chunk = uuids[start : start + CHUNK]
             marks = ", ".join("?" for _ in chunk)
             for row in _rows(
-                self.db, f"SELECT id, uuid FROM feedback WHERE uuid IN ({marks})", chunk
+                self.db,
+                f"SELECT id, uuid, redacted_at FROM feedback WHERE uuid IN ({marks})",
+                chunk,
             ):
                 ids[row["uuid"]] = row["id"]
+                if row["redacted_at"]:
+                    redacted.add(row["uuid"])
             for row in _rows(
                 self.db,
                 "SELECT f.uuid AS feedback_uuid, t.slug AS theme_slug, ft.* FROM feedback_themes"
@@ -449,6 +522,14 @@ class Merger(SurveyMerging, Store):
                 local[(row["feedback_uuid"], row["theme_slug"])] = row
         for item in incoming:
             key = (item["feedback_uuid"], item["theme_slug"])
+            if item["feedback_uuid"] in self.gone_for_good:
+                self.report.table("feedback_themes").removed_here += 1
+                continue
+            current = local.get(key)
+            if item["feedback_uuid"] in redacted:  # evidence may quote what was taken out
+                item = {**item, "evidence": NO_EVIDENCE}
+                if current is not None:
+                    current = {**current, "evidence": NO_EVIDENCE}
             feedback_id = ids.get(item["feedback_uuid"])
             theme_id = self.theme_ids.get(item["theme_slug"])
             if feedback_id is None or theme_id is None:
@@ -457,7 +538,7 @@ class Merger(SurveyMerging, Store):
             action = self._decide(
                 "feedback_themes",
                 f"{key[0]}:{key[1]}",
-                local.get(key),
+                current,
                 item,
                 LINK_FIELDS,
                 link_rank,

@@ -2,7 +2,9 @@
 
 A survey version travels as one record keyed by its UUID, its questions inside it (each keyed by
 its own UUID); a response travels as one record with its answers keyed by question UUID. The
-same rule as everywhere else picks the winner: newest `updated_at`, then the content hash.
+same rule as everywhere else picks the winner: newest `updated_at`, then the content hash; but a
+response whose written answers were removed or redacted (`redacted_at`) wins over any version from
+before that, so a later change elsewhere (such as withdrawing it) cannot bring the words back.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ CREATE TABLE surveys (uuid TEXT PRIMARY KEY, title TEXT NOT NULL, description TE
 CREATE TABLE survey_responses (uuid TEXT PRIMARY KEY, survey_uuid TEXT NOT NULL,
     practice_uuid TEXT, collected_on TEXT NOT NULL, mode TEXT NOT NULL, entered_by_uuid TEXT,
     answers TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    deleted_at TEXT);
+    deleted_at TEXT, redacted_at TEXT);
 """
 SURVEY_FIELDS = (
     "title",
@@ -75,7 +77,8 @@ def survey_rows(
     responses = rows(
         db,
         "SELECT r.uuid, s.uuid AS survey_uuid, p.uuid AS practice_uuid, r.collected_on, r.mode,"
-        " u.uuid AS entered_by_uuid, r.created_at, r.updated_at, r.deleted_at, r.id"
+        " u.uuid AS entered_by_uuid, r.created_at, r.updated_at, r.deleted_at, r.redacted_at,"
+        " r.id"
         " FROM survey_responses r JOIN surveys s ON s.id = r.survey_id"
         " LEFT JOIN practices p ON p.id = r.practice_id LEFT JOIN users u ON u.id = r.entered_by"
         f" WHERE {newer} ORDER BY r.id",
@@ -205,14 +208,22 @@ class SurveyMerging:
                 self.db.execute("DELETE FROM survey_questions WHERE id = ?", [question_id])
 
     def _responses(self, bundle: sqlite_utils.Database) -> None:
-        from ppg_desktop.core.bundles_merge import _rows
+        from ppg_desktop.core.bundles_merge import REDACTABLE, _rows, redaction_first
 
+        fields = (*RESPONSE_FIELDS, REDACTABLE)
         surveys = {u: i for i, u in self.db.execute("SELECT id, uuid FROM surveys")}
         questions = {u: i for i, u in self.db.execute("SELECT id, uuid FROM survey_questions")}
         self.response_ids = {}
         for item in _rows(bundle, "SELECT * FROM survey_responses ORDER BY uuid", []):
             current = self._local_response(item["uuid"])
-            action = self._decide("survey_responses", item["uuid"], current, item, RESPONSE_FIELDS)
+            action = self._decide(
+                "survey_responses",
+                item["uuid"],
+                current,
+                item,
+                fields,
+                redaction_first(RESPONSE_FIELDS),
+            )
             values = [
                 surveys[item["survey_uuid"]],
                 self.practice_ids.get(item["practice_uuid"] or ""),
@@ -220,12 +231,13 @@ class SurveyMerging:
                 item["mode"],
                 item["updated_at"],
                 item["deleted_at"],
+                item.get(REDACTABLE),
             ]
             if action == "insert":
                 cursor = self.db.execute(
                     "INSERT INTO survey_responses (survey_id, practice_id, collected_on, mode,"
-                    " updated_at, deleted_at, uuid, entered_by, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " updated_at, deleted_at, redacted_at, uuid, entered_by, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         *values,
                         item["uuid"],
@@ -240,8 +252,8 @@ class SurveyMerging:
                 if action == "update":
                     self.db.execute(
                         "UPDATE survey_responses SET survey_id = ?, practice_id = ?,"
-                        " collected_on = ?, mode = ?, updated_at = ?, deleted_at = ?"
-                        " WHERE id = ?",
+                        " collected_on = ?, mode = ?, updated_at = ?, deleted_at = ?,"
+                        " redacted_at = ? WHERE id = ?",
                         [*values, response_id],
                     )
                     self.db.execute(
@@ -264,7 +276,8 @@ class SurveyMerging:
         found = _rows(
             self.db,
             "SELECT r.id, r.uuid, s.uuid AS survey_uuid, p.uuid AS practice_uuid,"
-            " r.collected_on, r.mode, r.updated_at, r.deleted_at FROM survey_responses r"
+            " r.collected_on, r.mode, r.updated_at, r.deleted_at, r.redacted_at"
+            " FROM survey_responses r"
             " JOIN surveys s ON s.id = r.survey_id LEFT JOIN practices p ON p.id = r.practice_id"
             " WHERE r.uuid = ?",
             [uuid],

@@ -351,3 +351,48 @@ CREATE TABLE merge_conflicts (
 CREATE INDEX idx_merge_conflicts_feedback ON merge_conflicts(feedback_id)
 """,
     )
+
+
+@MIGRATIONS(name="m006_removed_records")
+def m006_removed_records(db: sqlite_utils.Database) -> None:
+    """What the purge and erasure requests took away, so that merging a laptop's bundle cannot
+    bring it back (ppg_desktop/core/removed_record_store.py).
+
+    `removed_records` names each record removed for good: its table, its UUID, when and why
+    ('retention' or 'erasure'); never anything a patient wrote or any contact detail.
+    `redacted_at` says when personal details were last taken out of a comment (erasure) or a
+    survey response (a written answer removed or redacted): merging then keeps that version over
+    any version from before it, however recently that was edited. Redactions made before this
+    version are dated from the audit log, which lists up to 50 of the records in each entry.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE removed_records (
+    table_name TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    removed_at TEXT NOT NULL,
+    why TEXT NOT NULL CHECK (why IN ('retention', 'erasure')),
+    PRIMARY KEY (table_name, uuid)
+);
+ALTER TABLE feedback ADD COLUMN redacted_at TEXT;
+ALTER TABLE survey_responses ADD COLUMN redacted_at TEXT
+""",
+    )
+    entries = db.execute(
+        "SELECT at, action, changes FROM audit_log WHERE action IN ('erase', 'purge') ORDER BY id"
+    ).fetchall()
+    for at, action, changes in entries:
+        details = json.loads(changes or "{}")
+        redacted: dict[str, list[int]] = {}
+        if details.get("survey_answers_redacted") or details.get("survey_answers_removed"):
+            redacted["survey_responses"] = details.get("survey_responses") or []
+        if action == "erase" and details.get("feedback_redacted"):
+            redacted["feedback"] = details.get("feedback_ids") or []
+        for table, ids in redacted.items():
+            for record_id in ids:
+                # created before the entry: not a later record that took a removed one's id
+                db.execute(
+                    f"UPDATE {table} SET redacted_at = ? WHERE id = ? AND created_at <= ?",
+                    [at, record_id, at],
+                )

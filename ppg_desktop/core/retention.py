@@ -14,6 +14,9 @@ Default periods, and why (all can be changed in Settings, key "retention"):
   period). The ratings and choices of the response stay, so survey results do not change apart
   from the number of comments. See retention_surveys.py.
 The audit log is kept (it cannot be edited) and holds no comment text or contact details.
+Each record removed for good is noted by its UUID alone (removed_record_store.py), so that merging
+a laptop that still holds it does not bring it back; a redacted comment keeps the time it was
+redacted, so that merging keeps it over any version from before.
 A comment's version that lost a merge is kept apart (merge_conflict_store.py) and removed with
 the comment: by the purge, and by erasure whether the comment is deleted or redacted. Until
 then a subject-access export includes it, labelled as an earlier version of the comment.
@@ -40,6 +43,7 @@ from ppg_desktop.core.feedback_store import FeedbackStore, fts_query
 from ppg_desktop.core.merge_conflict_store import KeptVersion, MergeConflictStore
 from ppg_desktop.core.models import Contact, Feedback
 from ppg_desktop.core.redaction import PLACEHOLDERS, redact
+from ppg_desktop.core.removed_record_store import RemovedRecordStore
 from ppg_desktop.core.retention_surveys import (
     SurveyAnswer,
     SurveyTextStore,
@@ -263,6 +267,8 @@ def purge(db: sqlite_utils.Database, plan: PurgePlan, actor: str) -> PurgeResult
     _secure_delete(db)
     audit = AuditStore(db, actor)
     with db.atomic():
+        # so that merging a laptop that still holds them does not bring them back
+        RemovedRecordStore(db).note("retention", feedback_ids=feedback_ids, contact_ids=contact_ids)
         contacts = ContactStore(db, actor).delete_many(contact_ids, "retention period ended")
         answers_removed = SurveyTextStore(db).remove([a.id for a in answers])
         removed = _delete_feedback(db, feedback_ids)
@@ -584,6 +590,10 @@ def erase_subject(
     counts |= {"survey_answers_removed": 0, "survey_answers_redacted": 0}
     answer_ids = [a.id for a in result.survey_answers]
     with db.atomic():
+        deleted = [f.id for f in items] if delete_feedback else []
+        RemovedRecordStore(db).note(
+            "erasure", feedback_ids=deleted, contact_ids=[c.id for c in result.contacts]
+        )
         counts["contacts_removed"] = ContactStore(db, actor).delete_many(
             [c.id for c in result.contacts], "erasure request"
         )
@@ -595,9 +605,10 @@ def erase_subject(
                 current = db.execute("SELECT text FROM feedback WHERE id = ?", [item.id]).fetchone()
                 if current is not None:
                     new_text = _erase_terms(current[0], result, keep)
+                    stamp = now_iso()  # redacted_at: merging keeps this over older versions
                     db.execute(
-                        "UPDATE feedback SET text = ?, updated_at = ? WHERE id = ?",
-                        [new_text, now_iso(), item.id],
+                        "UPDATE feedback SET text = ?, updated_at = ?, redacted_at = ? WHERE id = ?",
+                        [new_text, stamp, stamp, item.id],
                     )
                     # theme evidence holds quoted snippets of the old text, and a version
                     # kept from a merge holds an old text whole

@@ -16,8 +16,9 @@ calls this module so that the answer never outlives its comment:
 
 Removing an answer deletes that one answer, as if the question had been left blank: the ratings
 and choices of the same response stay, so every survey figure stays the same except the number
-of comments to a free-text question. The response is marked as changed, so merging laptops
-carries the removal to the other laptop rather than bringing the old words back.
+of comments to a free-text question. The response is marked as changed and as redacted, so
+merging laptops carries the removal to the other laptop rather than bringing the old words back,
+even from a version of the response changed there later.
 
 Which answer an item came from: a feedback row does not record its question, so an item is paired
 with the answer of its response that has the same words. Items edited since are paired in order
@@ -279,13 +280,15 @@ class SurveyTextStore(Store):
         return redacted
 
     def _touch(self, response_ids: Sequence[int]) -> None:
-        """Mark responses as changed now, so merging laptops keeps this version of them rather
-        than an older one that still holds the words."""
+        """Mark responses as changed now, and as having had words taken out (redacted_at), so
+        merging laptops keeps this version of them rather than one that still holds the words,
+        even one changed later (bundles_merge.py)."""
         if response_ids:
             marks = ", ".join("?" for _ in response_ids)
+            stamp = now_iso()
             self.db.execute(
-                f"UPDATE survey_responses SET updated_at = ? WHERE id IN ({marks})",
-                [now_iso(), *response_ids],
+                f"UPDATE survey_responses SET updated_at = ?, redacted_at = ? WHERE id IN ({marks})",
+                [stamp, stamp, *response_ids],
             )
 
 

@@ -67,7 +67,8 @@ def export_for_chair(
                 " Names, phone numbers and other personal details were removed."
                 if result.redacted
                 else ""
-            ),
+            )
+            + result.removals_note(),
         )
 
     return run_job(with_worker_db(ctx, work), done, progress_parent=parent, title="Exporting")
@@ -76,7 +77,8 @@ def export_for_chair(
 def merge_volunteer_export(
     ctx: AppContext, parent: QWidget | None = None, path: Path | None = None
 ) -> Job | None:
-    """Merge a volunteer's export; report what was added, updated and skipped."""
+    """Merge a volunteer's export; report what was added, updated and skipped, and what was
+    not brought back or was removed because it was removed for good on one of the two."""
     if path is None:
         chosen, _filter = QFileDialog.getOpenFileName(
             parent, "Merge a volunteer's export", str(Path.home()), BUNDLE_FILTER

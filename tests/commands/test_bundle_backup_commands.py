@@ -38,6 +38,53 @@ def test_bundle_export_and_merge(
     assert "already exists" in capsys.readouterr().err
 
 
+def test_bundle_merge_says_what_it_did_not_bring_back(
+    db: sqlite_utils.Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A comment purged here, still on a laptop, is not merged back, and the merge says so; the
+    chair's next export lists the removal for the laptops."""
+    from ppg_desktop.core import retention
+
+    practice = PracticeStore(db).create("Riverside Surgery")
+    item = FeedbackStore(db).create(
+        practice_id=practice.id,
+        received_on=dt.date(2026, 3, 2),
+        channel="letter",
+        kind="complaint",
+        text="Mrs Quill waited an hour",
+    )
+    laptop_path = tmp_path / "laptop.db"
+    laptop = sqlite_utils.Database(laptop_path)
+    db.conn.backup(laptop.conn)  # a volunteer's laptop set up from the chair's database
+    laptop.close()
+    FeedbackStore(db).soft_delete([item.id])
+    retention.purge(
+        db, retention.purge_preview(db, dt.date.today() + dt.timedelta(days=40)), "Pat Chair"
+    )
+    from_laptop = tmp_path / "from-laptop.ppgbundle"
+    assert main(["bundle", "export", "--db", str(laptop_path), "--out", str(from_laptop)]) == 0
+    capsys.readouterr()
+    assert main(["bundle", "merge", "--db", str(db_path), str(from_laptop)]) == 0
+    out = capsys.readouterr().out
+    assert "Feedback: 0 new, 0 updated, 0 already here and unchanged" in out
+    assert (
+        "1 feedback item skipped: removed here under the retention rules or at a person's request."
+        in out
+    )
+    assert FeedbackStore(db).count(None) == 0
+
+    from_chair = tmp_path / "from-chair.ppgbundle"
+    assert main(["bundle", "export", "--db", str(db_path), "--out", str(from_chair)]) == 0
+    out = capsys.readouterr().out
+    assert "removed records" not in out
+    assert (
+        "It also lists 1 record removed here under the retention rules or at a person's request,"
+        " so a laptop that merges it removes that record too." in out
+    )
+    assert main(["bundle", "merge", "--db", str(laptop_path), str(from_chair)]) == 0
+    assert "Removed here too" in capsys.readouterr().out
+
+
 def test_backup_list_verify_restore(
     db: sqlite_utils.Database,
     db_path: Path,

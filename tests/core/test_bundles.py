@@ -8,12 +8,14 @@ import json
 import shutil
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ppg_desktop.core import retention
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.bundles import BundleProblem, export_bundle, merge_bundle
 from ppg_desktop.core.db import open_database
@@ -63,13 +65,16 @@ def _snapshot(db: sqlite_utils.Database) -> dict[str, Any]:
         ),
         "feedback": rows(
             "SELECT f.uuid, lower(p.name), f.received_on, f.kind, f.text, f.status,"
-            " f.sentiment, f.deleted_at, f.updated_at FROM feedback f JOIN practices"
-            " p ON p.id = f.practice_id ORDER BY 1"
+            " f.sentiment, f.deleted_at, f.updated_at, f.redacted_at FROM feedback f JOIN"
+            " practices p ON p.id = f.practice_id ORDER BY 1"
         ),
         "links": rows(
             "SELECT f.uuid, t.slug, ft.source, ft.state, ft.score, ft.updated_at"
             " FROM feedback_themes ft JOIN feedback f ON f.id = ft.feedback_id"
             " JOIN themes t ON t.id = ft.theme_id ORDER BY 1, 2"
+        ),
+        "removed": rows(
+            "SELECT table_name, uuid, removed_at, why FROM removed_records ORDER BY 1, 2"
         ),
     }
 
@@ -317,7 +322,18 @@ _op = st.one_of(
         st.integers(0, 4),
         st.sampled_from(["queue", "wait", "kind"]),
     ),
+    # removed for good by the retention purge, or erased at a person's request (the comment
+    # deleted, or the name redacted from it)
+    st.tuples(st.just("purge"), st.integers(0, 2), st.integers(0, 4)),
+    st.tuples(
+        st.just("erase"),
+        st.integers(0, 2),
+        st.integers(0, 4),
+        st.sampled_from(["Queue", "Nurse", "Phone"]),
+        st.booleans(),
+    ),
 )
+PURGED_ON = dt.date(2027, 1, 1)
 
 
 def _apply(db: sqlite_utils.Database, ops: list[tuple[Any, ...]], laptop: int) -> None:
@@ -355,6 +371,8 @@ def _apply(db: sqlite_utils.Database, ops: list[tuple[Any, ...]], laptop: int) -
                 "UPDATE feedback SET deleted_at = ?, updated_at = ? WHERE uuid = ?",
                 [stamp, stamp, uuid],
             )
+        elif kind in ("purge", "erase"):
+            _remove(db, uuid, op, stamp)
         elif kind == "link":
             source, state = op[4]
             db.execute(
@@ -366,6 +384,33 @@ def _apply(db: sqlite_utils.Database, ops: list[tuple[Any, ...]], laptop: int) -
                 [source, state, stamp, stamp, uuid, op[3]],
             )
     db.conn.commit()
+
+
+def _remove(db: sqlite_utils.Database, uuid: str, op: tuple[Any, ...], stamp: str) -> None:
+    """Purge the item (deleted long enough ago), or erase a name from it (or it), as the chair's
+    Privacy screen does."""
+    found = db.execute("SELECT id FROM feedback WHERE uuid = ?", [uuid]).fetchone()
+    if found is None:
+        return
+    if op[0] == "purge":
+        db.execute(
+            "UPDATE feedback SET deleted_at = ?, updated_at = ? WHERE id = ?",
+            [stamp, stamp, found[0]],
+        )
+        db.conn.commit()
+        periods = retention.retention_periods(db)
+        plan = retention.PurgePlan(PURGED_ON, periods, feedback_ids=[found[0]])
+        assert retention.purge(db, plan, "Pat").feedback_removed == 1
+    else:
+        db.conn.commit()
+        item = FeedbackStore(db).get(found[0])
+        person = retention.SubjectAccessResult(op[3], "", "", feedback=[item])
+        with mock.patch.object(retention, "now_iso", return_value=stamp):  # ties happen too
+            retention.erase_subject(db, person, "Pat", delete_feedback=op[4])
+
+
+def _redactions(db: sqlite_utils.Database) -> dict[str, str]:
+    return dict(db.execute("SELECT uuid, redacted_at FROM feedback WHERE redacted_at IS NOT NULL"))
 
 
 @settings(
@@ -382,16 +427,25 @@ def test_merging_in_any_order_reaches_the_same_database(
     PracticeStore(base).create("Riverside Surgery")
     for text in ("Phone queue", "Parking", "Nice nurse"):
         _add(base, text)
+    uuids = [r[0] for r in base.execute("SELECT uuid FROM feedback ORDER BY id")]
+    removed = {  # purged or erased anywhere: gone from every result
+        uuids[op[1]]
+        for ops in histories
+        for op in ops
+        if op[0] == "purge" or (op[0] == "erase" and op[4])
+    }
+    redacted: dict[str, str] = {}  # the latest redaction of each item, wherever it was made
     bundles = []
-    for laptop in range(3):
-        db = _clone(base, folder / f"laptop{laptop}.db")
-        _apply(db, histories[laptop], laptop)
-        bundles.append(
-            export_bundle(db, folder / f"laptop{laptop}.ppgbundle", everything=True).path
-        )
+    for laptop in range(4):
+        db = base if laptop == 3 else _clone(base, folder / f"laptop{laptop}.db")
+        _apply(db, histories[laptop], laptop)  # laptop 3 is the chair's own edits
+        for uuid, stamp in _redactions(db).items():
+            redacted[uuid] = max(stamp, redacted.get(uuid, stamp))
+        if laptop < 3:
+            bundles.append(
+                export_bundle(db, folder / f"laptop{laptop}.ppgbundle", everything=True).path
+            )
         db.close()
-    _apply(base, histories[3], 3)  # the chair's own edits
-    base.close()
 
     results = []
     for order in itertools.permutations(range(3)):
@@ -401,6 +455,8 @@ def test_merging_in_any_order_reaches_the_same_database(
         for index in order:
             merge_bundle(chair, bundles[index])
         snapshot = _snapshot(chair)
+        assert not removed & {row[0] for row in snapshot["feedback"]}
+        assert _redactions(chair) == {u: r for u, r in redacted.items() if u not in removed}
         merge_bundle(chair, bundles[order[0]])  # merging again changes nothing
         assert _snapshot(chair) == snapshot
         # whatever the conflicts, no comment text reaches the audit log

@@ -165,3 +165,83 @@ def test_upgrade_to_merge_conflicts_keeps_feedback_and_cascades(db_path: Path) -
         MergeConflictStore(db).keep("feedback", "g", 99, "bundle", {"text": "Nobody's"})
     db.execute("DELETE FROM feedback WHERE id = 1")
     assert db.execute("SELECT count(*) FROM merge_conflicts").fetchone() == (0,)
+
+
+def test_upgrade_to_removed_records_dates_earlier_redactions_from_the_audit_log(
+    db_path: Path,
+) -> None:
+    """m006: the table of records removed for good starts empty (what earlier purges removed is
+    gone with its UUID), and comments and survey responses redacted before it are dated from the
+    audit log, so merging keeps them over a laptop's older version."""
+    old = sqlite_utils.Database(db_path)
+    MIGRATIONS.apply(old, stop_before="m006_removed_records")
+    assert "removed_records" not in old.table_names()
+    before, erased_at, after = (
+        "2026-04-01T10:00:00+00:00",
+        "2026-05-01T10:00:00+00:00",
+        "2026-06-01T10:00:00+00:00",
+    )
+    old.execute(
+        "INSERT INTO practices (uuid, name, created_at, updated_at) VALUES ('p', 'Elm', ?, ?)",
+        [before, before],
+    )
+    for uuid, created in (("redacted", before), ("untouched", before), ("took-id-3", after)):
+        old.execute(
+            "INSERT INTO feedback (uuid, practice_id, received_on, channel, kind, text,"
+            " created_at, updated_at) VALUES (?, 1, '2026-01-05', 'phone', 'complaint',"
+            " '[NAME] rang', ?, ?)",
+            [uuid, created, created],
+        )
+    old.execute(
+        "INSERT INTO surveys (uuid, title, created_at, updated_at) VALUES ('s', 'FFT', ?, ?)",
+        [before, before],
+    )
+    for uuid in ("answer-redacted", "answer-purged", "untouched"):
+        old.execute(
+            "INSERT INTO survey_responses (uuid, survey_id, collected_on, mode, created_at,"
+            " updated_at) VALUES (?, 1, '2026-01-05', 'paper', ?, ?)",
+            [uuid, before, before],
+        )
+    entries = [
+        (
+            "erase",
+            erased_at,
+            {
+                "feedback_redacted": 2,
+                "feedback_ids": [1, 3],
+                "feedback_deleted": 0,
+                "survey_answers_redacted": 1,
+                "survey_responses": [1],
+            },
+        ),
+        ("erase", erased_at, {"feedback_redacted": 0, "feedback_deleted": 1, "feedback_ids": [2]}),
+        ("purge", after, {"survey_answers_removed": 1, "survey_responses": [2]}),
+        ("purge", after, {"feedback_removed": 1}),  # from before purges listed responses
+    ]
+    for action, at, changes in entries:
+        old.execute(
+            "INSERT INTO audit_log (at, action, changes) VALUES (?, ?, ?)",
+            [at, action, json.dumps(changes)],
+        )
+    old.conn.commit()
+    old.close()
+
+    db = open_database(db_path)
+    assert schema_version(db) == ALL
+    assert db.execute("SELECT count(*) FROM removed_records").fetchone() == (0,)
+    assert dict(db.execute("SELECT uuid, redacted_at FROM feedback")) == {
+        "redacted": erased_at,
+        "untouched": None,  # an erasure that deleted, not redacted
+        "took-id-3": None,  # made after the erasure: not the item it listed
+    }
+    assert dict(db.execute("SELECT uuid, redacted_at FROM survey_responses")) == {
+        "answer-redacted": erased_at,
+        "answer-purged": after,
+        "untouched": None,
+    }
+    with pytest.raises(Exception, match="CHECK"):
+        db.execute(
+            "INSERT INTO removed_records (table_name, uuid, removed_at, why)"
+            " VALUES ('feedback', 'f', ?, 'tidying up')",
+            [after],
+        )

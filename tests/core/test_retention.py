@@ -19,6 +19,7 @@ from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.merge_conflict_store import MergeConflictStore
 from ppg_desktop.core.models import Evidence, FeedbackFilter
 from ppg_desktop.core.practice_store import PracticeStore
+from ppg_desktop.core.removed_record_store import RemovedRecordStore
 from ppg_desktop.core.theme_store import ThemeStore
 
 TODAY = dt.date(2026, 6, 15)
@@ -443,3 +444,58 @@ def test_erasure_removes_kept_versions_whether_it_redacts_or_deletes(
     assert [f.id for f in by_phone.mentions] == [w.unrelated]  # type: ignore[attr-defined]
     retention.erase_subject(db, by_phone, "Pat Chair", delete_feedback=True)
     assert db.execute("SELECT count(*) FROM merge_conflicts").fetchone() == (0,)
+
+
+# --- what was removed is noted, so that merging a laptop's bundle cannot bring it back ----------
+def _notes(db: sqlite_utils.Database) -> set[tuple[str, str, str]]:
+    return {(n["table_name"], n["uuid"], n["why"]) for n in RemovedRecordStore(db).all()}
+
+
+def _uuid(db: sqlite_utils.Database, table: str, row_id: int) -> str:
+    return str(db.execute(f"SELECT uuid FROM {table} WHERE id = ?", [row_id]).fetchone()[0])
+
+
+def test_purge_notes_what_it_removes_by_uuid_alone(db: sqlite_utils.Database) -> None:
+    w = World(db)
+    gone = w.item("Deleted in April, Mrs Zebedee", deleted=dt.date(2026, 4, 1))
+    kept = w.item("Still open")
+    with_item = w.contact(gone)
+    old = w.contact(None, name="Sam Other", created=dt.date(2024, 1, 1))
+    w.contact(kept, name="Kit Kept")
+    expected = {
+        ("feedback", _uuid(db, "feedback", gone), "retention"),
+        ("contacts", _uuid(db, "contacts", with_item), "retention"),
+        ("contacts", _uuid(db, "contacts", old), "retention"),
+    }
+    retention.purge(db, retention.purge_preview(db, TODAY), "Pat Chair")
+    assert _notes(db) == expected
+    stored = json.dumps(RemovedRecordStore(db).all())
+    assert not [
+        word for word in ("Zebedee", "Bloggs", "Sam", "07700", "example.com") if word in stored
+    ]
+
+
+def test_erasure_notes_what_it_deletes_and_dates_what_it_redacts(
+    db: sqlite_utils.Database, person: World
+) -> None:
+    w = person
+    (contact,) = ContactStore(db).find(email="jo@example.com")
+    result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
+    retention.erase_subject(db, result, "Pat Chair")
+    # redacted, not removed: the comments stay, dated, and only the contact details are noted
+    assert _notes(db) == {("contacts", contact.uuid, "erasure")}
+    redacted_at, updated_at = db.execute(
+        "SELECT redacted_at, updated_at FROM feedback WHERE id = ?",
+        [w.mention],  # type: ignore[attr-defined]
+    ).fetchone()
+    assert redacted_at is not None and redacted_at == updated_at
+    unrelated = db.execute(
+        "SELECT redacted_at FROM feedback WHERE id = ?",
+        [w.unrelated],  # type: ignore[attr-defined]
+    ).fetchone()
+    assert unrelated == (None,)
+
+    patel = _uuid(db, "feedback", w.unrelated)  # type: ignore[attr-defined]
+    later = retention.subject_access_search(db, name="Dr Patel")
+    retention.erase_subject(db, later, "Pat Chair", delete_feedback=True)
+    assert _notes(db) == {("contacts", contact.uuid, "erasure"), ("feedback", patel, "erasure")}
