@@ -77,6 +77,7 @@ from ppg_desktop.core.importing_values import (
     status_code,
 )
 from ppg_desktop.core.models import CHANNEL_LABELS
+from ppg_desktop.core.removed_record_store import RemovedRecordStore
 
 
 def row_uuid(practice: str, received_on: str, text: str, extra: str, occurrence: int) -> str:
@@ -216,6 +217,8 @@ def _check_rows(
 
     ready: list[ReadyRow] = []
     wanted: list[ReadyRow] = []  # rows whose comments are read: new ones, and the preview's
+    removed = RemovedRecordStore(db).uuids("feedback")  # removed for good: never brought back
+    removed_before: list[int] = []
     existing: set[str] = set()
     invalid: list[InvalidRow] = []
     no_comment: list[int] = []
@@ -326,10 +329,14 @@ def _check_rows(
         base_key = _content_key(practice_name, received, text, extra)
         occurrence = seen.get(base_key, 0)
         seen[base_key] = occurrence + 1
+        uuid = _uuid_for(base_key, occurrence)
+        if uuid in removed:
+            removed_before.append(row_number)
+            continue
         ready.append(
             ReadyRow(
                 row_number=row_number,
-                uuid=_uuid_for(base_key, occurrence),
+                uuid=uuid,
                 practice_name=practice_name,
                 received_on=received,
                 channel=coded["channel"] or default_channel,
@@ -355,6 +362,7 @@ def _check_rows(
         len(existing),
         sorted(new_practices.values()),
         options,
+        removed_before,
     )
 
 

@@ -175,6 +175,9 @@ class ImportPlan:
     already_present: int
     new_practices: list[str]
     options: ImportOptions
+    # row numbers of rows this database removed for good before (the retention purge, or a
+    # person's erasure request): left out, so importing an old file never brings them back
+    removed_before: list[int] = field(default_factory=list)
 
     @property
     def preview(self) -> list[dict[str, str]]:
@@ -194,6 +197,12 @@ class ImportPlan:
             parts.append(f"{counted(len(self.invalid_row_numbers), 'row')} with problems")
         if self.no_comment:
             parts.append(f"{counted(len(self.no_comment), 'row')} with no comment, left out")
+        if self.removed_before:
+            parts.append(
+                f"{counted(len(self.removed_before), 'row')} left out because "
+                f"{'it was' if len(self.removed_before) == 1 else 'they were'} removed here "
+                "before, under the retention rules or at a person's request"
+            )
         if self.new_practices:
             parts.append(
                 f"{counted(len(self.new_practices), 'new practice')} to add: "

@@ -706,3 +706,31 @@ def test_one_core_machines_read_comments_in_process(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(importing_analysis.os, "cpu_count", lambda: 2)
     assert importing_analysis.worker_count(50_000) == 2
     assert importing_analysis.worker_count(100) == 1
+
+
+def test_rows_removed_for_good_are_not_brought_back_by_importing_the_file_again(
+    db: sqlite_utils.Database, practices: PracticeStore, tmp_path: Path
+) -> None:
+    """An item removed by the retention purge (or at a person's request) stays removed."""
+    from ppg_desktop.core.retention import purge, purge_preview
+
+    source = tmp_path / "again.csv"
+    source.write_text(
+        "Date,Practice,Comment\n"
+        "21/02/2026,Riverside Surgery,Phones ring out\n"
+        "22/02/2026,Riverside Surgery,Mr Quill was rude to me on 01632 960 123\n"
+        "23/02/2026,Riverside Surgery,Parking is hard\n",
+        encoding="utf-8",
+    )
+    first = import_file(db, source)
+    gone = next(i for i in FeedbackStore(db).get_many(first.feedback_ids) if "Quill" in i.text)
+    FeedbackStore(db).soft_delete([gone.id])
+    plan = purge_preview(db, today_=dt.date.today() + dt.timedelta(days=40))
+    assert gone.id in plan.feedback_ids
+    purge(db, plan, "Ann Chair")
+    again = plan_import(db, source)
+    assert again.removed_before == [3]  # the row of the removed item
+    assert again.already_present == 2 and len(again.ready) == 2
+    assert "1 row left out because it was removed here before" in again.summary()
+    assert run_import(db, again).added == 0
+    assert "Quill" not in " ".join(_texts(db))
