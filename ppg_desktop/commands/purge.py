@@ -12,7 +12,7 @@ from ppg_desktop.commands._common import (
     open_db,
 )
 from ppg_desktop.core.retention import purge, purge_preview
-from ppg_desktop.core.wording import counted
+from ppg_desktop.core.wording import counts_listed
 
 NAME = "purge"
 HELP = (
@@ -47,15 +47,15 @@ def run(args: argparse.Namespace) -> int:
     ):
         return 1
     result = purge(db, plan, actor_name(args))
-    answers = result.survey_answers_removed
-    print(
-        f"Removed {counted(result.feedback_removed, 'feedback item')}"
-        f"{',' if answers else ' and'} {counted(result.contacts_removed, 'set')} of contact details"
-        + (
-            f" and {counted(answers, 'written survey answer')} (the ratings and choices given "
-            "with them stay)."
-            if answers
-            else "."
-        )
+    what = counts_listed(
+        [
+            (result.feedback_removed, "feedback item", None),
+            (result.contacts_removed, "set of contact details", "sets of contact details"),
+            (result.survey_answers_removed, "written survey answer", None),
+        ]
     )
+    stay = (
+        " (the ratings and choices given with them stay)" if result.survey_answers_removed else ""
+    )
+    print(f"Removed {what or 'nothing'}{stay}.")
     return 0

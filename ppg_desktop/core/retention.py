@@ -52,7 +52,7 @@ from ppg_desktop.core.retention_surveys import (
 )
 from ppg_desktop.core.settings_store import SettingsStore
 from ppg_desktop.core.subject_matches import NARROW_THE_SEARCH, NameMatches, name_matches
-from ppg_desktop.core.wording import counted
+from ppg_desktop.core.wording import counts_listed
 
 RETENTION_SETTING = "retention"
 CLOSED_STATUSES = ("answered", "closed")
@@ -150,16 +150,14 @@ class PurgePlan:
         """One sentence for a dialog or the command line."""
         if self.empty:
             return "Nothing is due to be removed."
-        parts = [
-            counted(len(self.feedback_ids), "feedback item"),
-            f"{counted(len(self.contact_ids), 'set', 'sets')} of contact details",
-        ]
-        if self.survey_answers:
-            parts.append(counted(len(self.survey_answers), "written survey answer"))
-        return (
-            f"{', '.join(parts[:-1])} and {parts[-1]} "
-            f"{'is' if self.count == 1 else 'are'} due to be removed."
+        what = counts_listed(
+            [
+                (len(self.feedback_ids), "feedback item", None),
+                (len(self.contact_ids), "set of contact details", "sets of contact details"),
+                (len(self.survey_answers), "written survey answer", None),
+            ]
         )
+        return f"{what} {'is' if self.count == 1 else 'are'} due to be removed."
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,11 @@ class PurgeDialog(QDialog):
         periods.setWordWrap(True)
         periods.setProperty("role", "muted")
         self.error = error_label("Removal")
-        self.remove_button = QPushButton(f"&Remove these {self.plan.count:,} records")
+        self.remove_button = QPushButton(
+            "&Remove this record"
+            if self.plan.count == 1
+            else f"&Remove these {self.plan.count:,} records"
+        )
         self.remove_button.setAccessibleName("Remove the records listed")
         self.remove_button.setEnabled(not self.plan.empty)
         self.remove_button.clicked.connect(self.remove)

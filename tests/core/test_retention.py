@@ -499,3 +499,16 @@ def test_erasure_notes_what_it_deletes_and_dates_what_it_redacts(
     later = retention.subject_access_search(db, name="Dr Patel")
     retention.erase_subject(db, later, "Pat Chair", delete_feedback=True)
     assert _notes(db) == {("contacts", contact.uuid, "erasure"), ("feedback", patel, "erasure")}
+
+
+def test_purge_summaries_leave_out_what_is_not_due() -> None:
+    from ppg_desktop.core.wording import counts_listed, listed
+
+    assert listed([]) == "" and listed(["a"]) == "a" and listed(["a", "b", "c"]) == "a, b and c"
+    assert counts_listed([(3, "feedback item", None), (0, "set", "sets")]) == "3 feedback items"
+    assert (
+        counts_listed(
+            [(1, "feedback item", None), (2, "set of contact details", "sets of contact details")]
+        )
+        == "1 feedback item and 2 sets of contact details"
+    )

@@ -77,9 +77,9 @@ def test_preview_lists_the_items_before_anything_is_removed(
     lines = dialog.lines.stringList()
     assert len(lines) == 1
     assert f"Feedback {old_records['old']}" in lines[0] and "deleted on" in lines[0]
-    assert "1 feedback item and" in dialog.summary.text()
+    assert "1 feedback item is due to be removed." in dialog.summary.text()
     assert dialog.remove_button.isEnabled()
-    assert "Remove these 1 records" in dialog.remove_button.text()
+    assert dialog.remove_button.text() == "&Remove this record"
     assert _ids(ctx.db) == {old_records["old"], old_records["recent"], old_records["current"]}
 
 
@@ -197,7 +197,7 @@ def test_old_written_survey_answers_are_counted_and_their_ratings_kept(
     intro = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "the ratings and choices given with them stay" in intro
     assert "Written survey answers: with their feedback, or 6 years" in intro
-    assert "Remove these 1 records" in dialog.remove_button.text()
+    assert dialog.remove_button.text() == "&Remove this record"
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_counts is not None, timeout=10_000)
     assert dialog.result_counts is not None
