@@ -124,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if result.protection_note:
         print(result.protection_note)
+    if result.removals_note:
+        print(result.removals_note)
     if result.was_protected and not result.protected_with:
         print(f"To protect it: ppg-desktop encrypt --db {path}")
     return 0

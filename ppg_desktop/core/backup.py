@@ -24,7 +24,9 @@ import sqlite_utils
 
 from ppg_desktop.core.db import is_encrypted_file, open_database, quick_check
 from ppg_desktop.core.errors import DatabaseProblem, PPGError
+from ppg_desktop.core.restore_removals import apply_removals, read_removals
 from ppg_desktop.core.settings_store import SettingsStore
+from ppg_desktop.core.wording import counted
 from ppg_desktop.paths import user_data_dir
 
 BACKUP_DIR_KEY = "backup_dir"
@@ -319,6 +321,20 @@ class RestoreResult:
     # passphrase (nothing protected was replaced); "": not protected
     protected_with: str = ""
     was_protected: bool = False  # the database it replaced was protected with a passphrase
+    # records removed or redacted since the backup was made (the retention purge, a person's
+    # erasure request), removed or redacted again in the restored database
+    removals_reapplied: int = 0
+
+    @property
+    def removals_note(self) -> str:
+        """A sentence for people when records removed since the backup were removed again."""
+        if not self.removals_reapplied:
+            return ""
+        records = counted(self.removals_reapplied, "record")
+        return (
+            f"{records} removed since that backup was made (under the retention rules or at a "
+            "person's request) stayed removed: the backup's copies of them were taken out again."
+        )
 
     @property
     def protection_note(self) -> str:
@@ -418,6 +434,21 @@ def _write_restored_copy(
         raise
 
 
+def _reapply_removals(
+    current: sqlite_utils.Database, restored: Path, restored_key: str | None
+) -> int:
+    """Remove from the restored copy what was removed or redacted since the backup was made
+    (restore_removals.py); returns how many records that was."""
+    removals = read_removals(current)
+    if removals.empty:
+        return 0
+    copy = open_database(restored, restored_key, create=False)
+    try:
+        return apply_removals(copy, removals)
+    finally:
+        copy.close()
+
+
 def restore_backup(
     db_path: Path,
     backup_path: Path,
@@ -455,8 +486,11 @@ def restore_backup(
     target_key = current_key or backup_key
     partial = db_path.with_name(db_path.name + ".restoring")
     safety: BackupInfo | None = None
+    reapplied = 0
     try:
         _write_restored_copy(backup_path, backup_key, partial, target_key)
+        if current is not None:
+            reapplied = _reapply_removals(current, partial, target_key)
         if current is not None:
             try:
                 safety = backup_now(
@@ -491,6 +525,7 @@ def restore_backup(
         set_aside,
         protected_with="current" if current_key else ("backup" if backup_key else ""),
         was_protected=was_protected,
+        removals_reapplied=reapplied,
     )
 
 

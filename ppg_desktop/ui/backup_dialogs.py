@@ -260,7 +260,8 @@ def _restore(
         show_problem(parent, "Not restored", str(exc))
         return None
     kept = f" The database as it was is kept at {result.safety_copy}." if result.safety_copy else ""
-    note = f"\n\n{result.protection_note}" if result.protection_note else ""
+    notes = [n for n in (result.protection_note, result.removals_note) if n]
+    note = "".join(f"\n\n{n}" for n in notes)
     tell(parent, "Restored", f"Restored the backup taken {chosen.label}.{kept}{note}")
     return result
 
