@@ -14,15 +14,13 @@ Like the audit log, this records what happened on this database; it never travel
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ppg_desktop.core.clock import now_iso
-from ppg_desktop.core.contact_store import normalise_phone
-from ppg_desktop.core.redaction import redact
 from ppg_desktop.core.store_base import Store
+from ppg_desktop.core.subject_matches import mentions_person
 
 Winner = Literal["this_database", "bundle"]
 CHUNK = 500
@@ -72,23 +70,6 @@ def _kept(row: dict[str, Any]) -> KeptVersion:
         winner=row["winner"],
         fields=json.loads(row["losing_fields"] or "{}"),
     )
-
-
-def _mentions(text: str, name: str, phone_digits: str, email: str) -> bool:
-    """The text holds this name (its words in order), phone number or email address."""
-    words = re.findall(r"\w+", name)
-    if words:
-        phrase = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
-        if re.search(phrase, text, flags=re.IGNORECASE):
-            return True
-    if email and email.casefold() in text.casefold():
-        return True
-    if len(phone_digits) >= 6 and phone_digits[-3:] in re.sub(r"\D", "", text):
-        return any(
-            f.kind == "phone" and normalise_phone(f.text) == phone_digits
-            for f in redact(text).findings
-        )
-    return False
 
 
 class MergeConflictStore(Store):
@@ -155,12 +136,11 @@ class MergeConflictStore(Store):
     def feedback_mentioning(self, name: str, phone: str, email: str) -> list[int]:
         """Items whose kept versions mention this name, phone number or email address (for a
         subject-access search: the item's own text may no longer mention them)."""
-        digits = normalise_phone(phone) if phone.strip() else ""
         ids = {
             int(feedback_id)
             for feedback_id, losing in self.db.execute(
                 "SELECT feedback_id, losing_fields FROM merge_conflicts"
             ).fetchall()
-            if _mentions(str(json.loads(losing).get("text") or ""), name, digits, email.strip())
+            if mentions_person(str(json.loads(losing).get("text") or ""), name, phone, email)
         }
         return sorted(ids)

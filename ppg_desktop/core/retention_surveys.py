@@ -29,17 +29,14 @@ they stay unpaired, and their answers follow the years rule.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from ppg_desktop.core.clock import now_iso, uk_date
-from ppg_desktop.core.contact_store import normalise_phone
-from ppg_desktop.core.redaction import redact
 from ppg_desktop.core.store_base import Store
-from ppg_desktop.core.subject_matches import NameMatches
+from ppg_desktop.core.subject_matches import NameMatches, mentions_person
 from ppg_desktop.core.wording import counted
 
 CHUNK = 500
@@ -135,24 +132,6 @@ def pair_items_with_answers(
     if len(left_answers) == len(left_items):
         paired.update(zip(left_answers, left_items, strict=True))
     return paired
-
-
-def mentions_person(text: str, name: str, phone: str, email: str) -> bool:
-    """The text holds this name (its words in order), phone number or email address, matched
-    as the subject-access search matches feedback."""
-    words = re.findall(r"\w+", name)
-    if words:
-        phrase = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
-        if re.search(phrase, text, flags=re.IGNORECASE):
-            return True
-    if email.strip() and email.strip().casefold() in text.casefold():
-        return True
-    digits = normalise_phone(phone) if phone.strip() else ""
-    if len(digits) >= 6 and digits[-3:] in re.sub(r"\D", "", text):
-        return any(
-            f.kind == "phone" and normalise_phone(f.text) == digits for f in redact(text).findings
-        )
-    return False
 
 
 class SurveyTextStore(Store):

@@ -10,6 +10,7 @@ giving their records away or erasing them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.contact_store import normalise_phone
 from ppg_desktop.core.models import Contact, Feedback
+from ppg_desktop.core.redaction import redact
 from ppg_desktop.core.wording import counted
 
 NARROW_THE_SEARCH = (
@@ -174,3 +176,21 @@ def name_matches(contacts: list[Contact], feedback: Iterable[Feedback]) -> NameM
     practice_of = {f.id: f.practice_name for f in items}
     by_practice = Counter(f.practice_name for f in items if f.practice_name)
     return NameMatches(possible_people(contacts, practice_of), by_practice.most_common())
+
+
+def mentions_person(text: str, name: str, phone: str, email: str) -> bool:
+    """The text holds this name (its words in order), phone number or email address, matched
+    as the subject-access search matches feedback."""
+    words = re.findall(r"\w+", name)
+    if words:
+        phrase = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
+        if re.search(phrase, text, flags=re.IGNORECASE):
+            return True
+    if email.strip() and email.strip().casefold() in text.casefold():
+        return True
+    digits = normalise_phone(phone) if phone.strip() else ""
+    if len(digits) >= 6 and digits[-3:] in re.sub(r"\D", "", text):
+        return any(
+            f.kind == "phone" and normalise_phone(f.text) == digits for f in redact(text).findings
+        )
+    return False
