@@ -20,7 +20,7 @@ from ppg_desktop.commands._common import (
     confirmed,
     open_db,
 )
-from ppg_desktop.core.retention import (
+from ppg_desktop.core.subject_access import (
     SubjectAccessResult,
     erase_subject,
     export_subject_access,

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.errors import PPGError, ValidationError
-from ppg_desktop.core.retention import (
+from ppg_desktop.core.subject_access import (
     SubjectAccessResult,
     erase_subject,
     export_subject_access,

@@ -15,7 +15,7 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ppg_desktop.core import retention
+from ppg_desktop.core import retention, subject_access
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.bundles import BundleProblem, export_bundle, merge_bundle
 from ppg_desktop.core.db import open_database
@@ -404,9 +404,9 @@ def _remove(db: sqlite_utils.Database, uuid: str, op: tuple[Any, ...], stamp: st
     else:
         db.conn.commit()
         item = FeedbackStore(db).get(found[0])
-        person = retention.SubjectAccessResult(op[3], "", "", feedback=[item])
-        with mock.patch.object(retention, "now_iso", return_value=stamp):  # ties happen too
-            retention.erase_subject(db, person, "Pat", delete_feedback=op[4])
+        person = subject_access.SubjectAccessResult(op[3], "", "", feedback=[item])
+        with mock.patch.object(subject_access, "now_iso", return_value=stamp):  # ties happen too
+            subject_access.erase_subject(db, person, "Pat", delete_feedback=op[4])
 
 
 def _redactions(db: sqlite_utils.Database) -> dict[str, str]:

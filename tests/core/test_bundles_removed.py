@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from ppg_desktop.core import retention
+from ppg_desktop.core import retention, subject_access
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.bundles import BundleProblem, export_bundle, merge_bundle
 from ppg_desktop.core.contact_store import ContactStore
@@ -141,8 +141,8 @@ def test_an_erased_item_stays_gone_and_the_chairs_export_removes_it_everywhere(
     MergeConflictStore(laptop).keep("feedback", uuid, item, "bundle", {"text": "Jo Bloggs rang"})
     laptop.conn.commit()
 
-    found = retention.subject_access_search(chair, name="Jo Bloggs", email="jo@example.com")
-    retention.erase_subject(chair, found, "Pat Chair", delete_feedback=True)
+    found = subject_access.subject_access_search(chair, name="Jo Bloggs", email="jo@example.com")
+    subject_access.erase_subject(chair, found, "Pat Chair", delete_feedback=True)
     assert {(n["table_name"], n["why"]) for n in RemovedRecordStore(chair).all()} == {
         ("feedback", "erasure"),
         ("contacts", "erasure"),
@@ -188,7 +188,9 @@ def test_a_redaction_is_not_undone_by_a_later_edit_on_a_laptop_that_had_the_old_
     MergeConflictStore(laptop).keep("feedback", uuid, item, "bundle", {"text": "Jo Bloggs rang"})
     laptop.conn.commit()
 
-    retention.erase_subject(chair, retention.subject_access_search(chair, name="Jo Bloggs"), "Pat")
+    subject_access.erase_subject(
+        chair, subject_access.subject_access_search(chair, name="Jo Bloggs"), "Pat"
+    )
     redacted = FeedbackStore(chair).get(item).text
     assert "Bloggs" not in redacted
     # afterwards the laptop, not yet told, edits the item and confirms a theme quoting the name:
@@ -229,8 +231,8 @@ def test_a_redacted_survey_answer_is_not_brought_back_by_a_later_withdrawal(
         survey.id, {fft.id: "Poor", reason.id: "Mr Inkpen was kept waiting"}, practice_id=1
     )
     laptop = _clone(chair, tmp_path / "laptop.db")
-    found = retention.subject_access_search(chair, name="Inkpen")
-    assert retention.erase_subject(chair, found, "Pat")["survey_answers_redacted"] == 1
+    found = subject_access.subject_access_search(chair, name="Inkpen")
+    assert subject_access.erase_subject(chair, found, "Pat")["survey_answers_redacted"] == 1
     SurveyStore(laptop).delete_response(response.id)  # later, with the old answer
     export_bundle(laptop, tmp_path / "b.ppgbundle")
     merge_bundle(chair, tmp_path / "b.ppgbundle")

@@ -13,7 +13,8 @@ from ppg_desktop.core.contact_store import ContactStore
 from ppg_desktop.core.db import open_database
 from ppg_desktop.core.feedback_store import FeedbackStore
 from ppg_desktop.core.practice_store import PracticeStore
-from ppg_desktop.core.retention import erase_subject, purge, purge_preview, subject_access_search
+from ppg_desktop.core.retention import purge, purge_preview
+from ppg_desktop.core.subject_access import erase_subject, subject_access_search
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from ppg_desktop.core import retention
+from ppg_desktop.core import retention, subject_access
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.contact_store import ContactStore
 from ppg_desktop.core.db import open_database
@@ -200,38 +200,40 @@ def test_subject_access_search_finds_contacts_linked_and_mentioning_feedback(
     db: sqlite_utils.Database,
     person: World,
 ) -> None:
-    result = retention.subject_access_search(db, name="jo bloggs", actor="Pat Chair")
+    result = subject_access.subject_access_search(db, name="jo bloggs", actor="Pat Chair")
     assert [c.name for c in result.contacts] == ["Jo Bloggs"]
     assert [f.id for f in result.feedback] == [person.linked]  # type: ignore[attr-defined]
     assert [f.id for f in result.mentions] == [person.mention]  # type: ignore[attr-defined]
-    by_phone = retention.subject_access_search(db, phone="+447700900123")
+    by_phone = subject_access.subject_access_search(db, phone="+447700900123")
     assert [f.id for f in by_phone.mentions] == [person.mention]  # type: ignore[attr-defined]
-    by_email = retention.subject_access_search(db, email="JO@example.com")
+    by_email = subject_access.subject_access_search(db, email="JO@example.com")
     assert len(by_email.contacts) == 1
     entry = AuditStore(db).list(action="subject_access_search")[-1]
     assert entry.actor == "Pat Chair" and entry.changes["searched_on"] == ["name"]
     assert "Bloggs" not in json.dumps(entry.changes)
     with pytest.raises(ValidationError):
-        retention.subject_access_search(db)
-    assert retention.subject_access_search(db, name="Nobody Known").empty
+        subject_access.subject_access_search(db)
+    assert subject_access.subject_access_search(db, name="Nobody Known").empty
 
 
 def test_export_json_and_csv(db: sqlite_utils.Database, person: World, tmp_path: Path) -> None:
-    result = retention.subject_access_search(db, name="Jo Bloggs")
-    json_path = retention.export_subject_access(
+    result = subject_access.subject_access_search(db, name="Jo Bloggs")
+    json_path = subject_access.export_subject_access(
         result, tmp_path / "sar.json", db=db, actor="Pat Chair"
     )
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data["contact_details"][0]["phone"] == "07700 900123"
     assert data["linked_feedback"][0]["text"].startswith("The receptionist")
     assert len(data["feedback_mentioning_them"]) == 1
-    csv_path = retention.export_subject_access(result, tmp_path / "sar.csv", db=db, actor="Pat")
+    csv_path = subject_access.export_subject_access(
+        result, tmp_path / "sar.csv", db=db, actor="Pat"
+    )
     rows = list(csv.reader(csv_path.open(encoding="utf-8-sig")))
     assert rows[0] == ["record", "id", "detail", "value"]
     assert ["contact details", "1", "email", "jo@example.com"] in [r for r in rows]
     assert len(AuditStore(db).list(action="export")) == 2
     with pytest.raises(ValidationError):
-        retention.export_subject_access(result, tmp_path / "sar.txt")
+        subject_access.export_subject_access(result, tmp_path / "sar.txt")
 
 
 def test_erase_removes_contacts_and_redacts_text(db: sqlite_utils.Database, person: World) -> None:
@@ -244,8 +246,8 @@ def test_erase_removes_contacts_and_redacts_text(db: sqlite_utils.Database, pers
         source="auto",
         evidence=[Evidence(0, 9, "Jo Bloggs")],
     )
-    result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
-    counts = retention.erase_subject(db, result, "Pat Chair")
+    result = subject_access.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
+    counts = subject_access.erase_subject(db, result, "Pat Chair")
     assert counts == {
         "contacts_removed": 1,
         "feedback_deleted": 0,
@@ -265,13 +267,13 @@ def test_erase_removes_contacts_and_redacts_text(db: sqlite_utils.Database, pers
     assert ContactStore(db).count() == 1  # Sam Other stays
     entry = AuditStore(db).list(action="erase")[0]
     assert entry.actor == "Pat Chair" and "Bloggs" not in json.dumps(entry.changes)
-    assert retention.subject_access_search(db, name="Jo Bloggs").empty
+    assert subject_access.subject_access_search(db, name="Jo Bloggs").empty
 
 
 def test_erase_can_delete_the_feedback(db: sqlite_utils.Database, person: World) -> None:
-    result = retention.subject_access_search(db, name="Jo Bloggs")
+    result = subject_access.subject_access_search(db, name="Jo Bloggs")
     steps: list[tuple[int, int]] = []
-    counts = retention.erase_subject(
+    counts = subject_access.erase_subject(
         db, result, "Pat", delete_feedback=True, progress=lambda n, total: steps.append((n, total))
     )
     assert counts["feedback_deleted"] == 2 and counts["contacts_removed"] == 1
@@ -303,7 +305,7 @@ def test_a_name_alone_that_may_be_different_people_says_what_tells_them_apart(
     db: sqlite_utils.Database, two_jo_smiths: World
 ) -> None:
     w = two_jo_smiths
-    result = retention.subject_access_search(db, name="Jo Smith", actor="Pat")
+    result = subject_access.subject_access_search(db, name="Jo Smith", actor="Pat")
     assert len(result.contacts) == 3 and result.could_be_different_people
     matches = result.name_matches
     assert matches is not None
@@ -323,17 +325,17 @@ def test_records_that_may_be_different_peoples_are_not_erased_or_exported_unaske
     db: sqlite_utils.Database, two_jo_smiths: World, tmp_path: Path
 ) -> None:
     w = two_jo_smiths
-    result = retention.subject_access_search(db, name="Jo Smith")
+    result = subject_access.subject_access_search(db, name="Jo Smith")
     with pytest.raises(ValidationError, match=r"different people.*Nothing was erased"):
-        retention.erase_subject(db, result, "Pat")
+        subject_access.erase_subject(db, result, "Pat")
     with pytest.raises(ValidationError, match="Nothing was written"):
-        retention.export_subject_access(result, tmp_path / "sar.json", db=db)
+        subject_access.export_subject_access(result, tmp_path / "sar.json", db=db)
     assert not (tmp_path / "sar.json").exists()
     assert ContactStore(db).count() == 3
     assert w.feedback.get(w.second).text == "Prescription lost twice"  # type: ignore[attr-defined]
     assert AuditStore(db).list(action="erase") == []
 
-    counts = retention.erase_subject(db, result, "Pat", allow_different_people=True)
+    counts = subject_access.erase_subject(db, result, "Pat", allow_different_people=True)
     assert counts["contacts_removed"] == 3
     assert AuditStore(db).list(action="erase")[0].changes["could_be_different_people"] is True
 
@@ -342,12 +344,12 @@ def test_a_phone_or_email_narrows_a_search_by_name(
     db: sqlite_utils.Database, two_jo_smiths: World
 ) -> None:
     w = two_jo_smiths
-    result = retention.subject_access_search(db, name="Jo Smith", email="jo@EXAMPLE.com")
+    result = subject_access.subject_access_search(db, name="Jo Smith", email="jo@EXAMPLE.com")
     assert [c.id for c in result.contacts] == [w.jo, w.jo_again]  # type: ignore[attr-defined]
     assert [c.id for c in result.name_only] == [w.smithson]  # type: ignore[attr-defined]
     assert [f.id for f in result.feedback] == [w.first, w.again]  # type: ignore[attr-defined]
     assert not result.could_be_different_people
-    retention.erase_subject(db, result, "Pat")
+    subject_access.erase_subject(db, result, "Pat")
     assert [c.id for c in ContactStore(db).list_all()] == [w.smithson]  # type: ignore[attr-defined]
 
 
@@ -357,7 +359,7 @@ def test_one_person_recorded_twice_is_not_a_warning_but_two_practices_are(
     w = World(db)
     w.contact(w.item("First call"), "Ann Lee", "07700 900111", "ann@example.com")
     w.contact(w.item("Second call"), "Ann Lee", "07700 900222", "ann@example.com")
-    assert not retention.subject_access_search(db, name="Ann Lee").could_be_different_people
+    assert not subject_access.subject_access_search(db, name="Ann Lee").could_be_different_people
     elsewhere = PracticeStore(db, "t").create("Hillview Medical Centre")
     w.feedback.create(
         practice_id=elsewhere.id,
@@ -366,7 +368,7 @@ def test_one_person_recorded_twice_is_not_a_warning_but_two_practices_are(
         kind="complaint",
         text="Ann Lee was turned away at the desk",
     )
-    result = retention.subject_access_search(db, name="Ann Lee")
+    result = subject_access.subject_access_search(db, name="Ann Lee")
     assert result.could_be_different_people
     assert result.name_matches is not None and len(result.name_matches.people) == 1
     assert "from 2 practices" in result.name_matches.warning()
@@ -430,19 +432,19 @@ def test_erasure_removes_kept_versions_whether_it_redacts_or_deletes(
     only_kept = w.item("A comment about the car park.")
     _keep_other_version(db, only_kept, "Jo Bloggs says the car park is full.")
     _keep_other_version(db, w.unrelated, "Dr Patel was very kind.")  # type: ignore[attr-defined]
-    result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
+    result = subject_access.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
     assert only_kept in [f.id for f in result.mentions]
-    counts = retention.erase_subject(db, result, "Pat Chair")
+    counts = subject_access.erase_subject(db, result, "Pat Chair")
     assert counts["feedback_redacted"] == 3
     for fid in (w.linked, w.mention, only_kept):  # type: ignore[attr-defined]
         assert _kept_for(db, fid) == []
     assert _kept_for(db, w.unrelated) == ["Dr Patel was very kind."]  # type: ignore[attr-defined]
-    assert retention.subject_access_search(db, name="Jo Bloggs").empty
+    assert subject_access.subject_access_search(db, name="Jo Bloggs").empty
 
     _keep_other_version(db, w.unrelated, "Dr Patel, says 07700 900123")  # type: ignore[attr-defined]
-    by_phone = retention.subject_access_search(db, phone="+44 7700 900123")
+    by_phone = subject_access.subject_access_search(db, phone="+44 7700 900123")
     assert [f.id for f in by_phone.mentions] == [w.unrelated]  # type: ignore[attr-defined]
-    retention.erase_subject(db, by_phone, "Pat Chair", delete_feedback=True)
+    subject_access.erase_subject(db, by_phone, "Pat Chair", delete_feedback=True)
     assert db.execute("SELECT count(*) FROM merge_conflicts").fetchone() == (0,)
 
 
@@ -480,8 +482,8 @@ def test_erasure_notes_what_it_deletes_and_dates_what_it_redacts(
 ) -> None:
     w = person
     (contact,) = ContactStore(db).find(email="jo@example.com")
-    result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
-    retention.erase_subject(db, result, "Pat Chair")
+    result = subject_access.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
+    subject_access.erase_subject(db, result, "Pat Chair")
     # redacted, not removed: the comments stay, dated, and only the contact details are noted
     assert _notes(db) == {("contacts", contact.uuid, "erasure")}
     redacted_at, updated_at = db.execute(
@@ -496,8 +498,8 @@ def test_erasure_notes_what_it_deletes_and_dates_what_it_redacts(
     assert unrelated == (None,)
 
     patel = _uuid(db, "feedback", w.unrelated)  # type: ignore[attr-defined]
-    later = retention.subject_access_search(db, name="Dr Patel")
-    retention.erase_subject(db, later, "Pat Chair", delete_feedback=True)
+    later = subject_access.subject_access_search(db, name="Dr Patel")
+    subject_access.erase_subject(db, later, "Pat Chair", delete_feedback=True)
     assert _notes(db) == {("contacts", contact.uuid, "erasure"), ("feedback", patel, "erasure")}
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from ppg_desktop.core import retention
+from ppg_desktop.core import retention, subject_access
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.clock import uk_date
 from ppg_desktop.core.contact_store import ContactStore
@@ -248,15 +248,15 @@ def jo(db: sqlite_utils.Database, w: Surveys) -> Surveys:
 def test_search_finds_written_answers_by_name_phone_or_email(
     db: sqlite_utils.Database, jo: Surveys
 ) -> None:
-    result = retention.subject_access_search(db, name="Jo Bloggs", actor="Pat Chair")
+    result = subject_access.subject_access_search(db, name="Jo Bloggs", actor="Pat Chair")
     found = [(a.response_id, a.found_because) for a in result.survey_answers]
     assert found == [(jo.standalone, "mentions them"), (jo.with_item, "mentions them")]  # type: ignore[attr-defined]
     assert result.survey_answers[0].question == "Q2 Can you tell us why you gave that response?"
     assert result.survey_answers[1].feedback_id == jo.item  # type: ignore[attr-defined]
     for asked in ({"phone": "+44 7700 900 123"}, {"email": "JO@example.com"}):
-        by = retention.subject_access_search(db, **asked)
+        by = subject_access.subject_access_search(db, **asked)
         assert [a.response_id for a in by.survey_answers] == [jo.standalone]  # type: ignore[attr-defined]
-    assert retention.subject_access_search(db, name="Nobody Known").survey_answers == []
+    assert subject_access.subject_access_search(db, name="Nobody Known").survey_answers == []
     entry = AuditStore(db).list(action="subject_access_search", actor="Pat Chair")[0]
     assert entry.changes["survey_answers"] == 2 and "Bloggs" not in json.dumps(entry.changes)
 
@@ -267,13 +267,13 @@ def test_a_survey_answer_alone_is_found_and_an_answer_from_their_feedback_comes_
     alone, item = w.response("Poor", "Ask for Ann Lee", dt.date(2026, 2, 1))
     assert item is not None
     w.without_feedback(item)
-    result = retention.subject_access_search(db, name="Ann Lee")
+    result = subject_access.subject_access_search(db, name="Ann Lee")
     assert not result.empty and [a.response_id for a in result.survey_answers] == [alone]
     # feedback found for them (here through a version kept from a merge) brings its answer
     response, item = w.response("Good", "Parking is fine now", dt.date(2026, 2, 2))
     assert item is not None
     MergeConflictStore(db).keep("feedback", "u", item, "bundle", {"text": "Ann Lee parked"})
-    result = retention.subject_access_search(db, name="Ann Lee")
+    result = subject_access.subject_access_search(db, name="Ann Lee")
     assert [(a.response_id, a.found_because) for a in result.survey_answers] == [
         (alone, "mentions them"),
         (response, "the feedback found was made from it"),
@@ -293,11 +293,11 @@ def test_an_answer_from_another_practice_warns_of_different_people(
     ContactStore(db, "t").create(
         phoned.id, "Jo Smith", "07700 900123", "", True, TODAY, "A reply", "Sam"
     )
-    assert not retention.subject_access_search(db, name="Jo Smith").could_be_different_people
+    assert not subject_access.subject_access_search(db, name="Jo Smith").could_be_different_people
     _response, item = w.response("Poor", "Jo Smith was rude", dt.date(2026, 2, 1), w.hill)
     assert item is not None
     w.without_feedback(item)
-    result = retention.subject_access_search(db, name="Jo Smith")
+    result = subject_access.subject_access_search(db, name="Jo Smith")
     assert result.could_be_different_people
     assert result.name_matches is not None
     assert "Hillview Medical Centre (1 item)" in result.name_matches.practices_line()
@@ -310,9 +310,11 @@ def test_export_includes_survey_answers_and_versions_kept_after_merging(
     MergeConflictStore(db).keep(
         "feedback", "u", phoned, "bundle", {"text": "The receptionist, Mrs Yarrow, was rude"}
     )
-    result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
+    result = subject_access.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
     data = json.loads(
-        retention.export_subject_access(result, tmp_path / "sar.json", db=db).read_text("utf-8")
+        subject_access.export_subject_access(result, tmp_path / "sar.json", db=db).read_text(
+            "utf-8"
+        )
     )
     answers = data["survey_answers"]
     assert [a["answer"] for a in answers] == [JO, "Thanks to jo bloggs for the lift"]
@@ -327,7 +329,7 @@ def test_export_includes_survey_answers_and_versions_kept_after_merging(
             "text": "The receptionist, Mrs Yarrow, was rude",
         }
     ]
-    csv_path = retention.export_subject_access(result, tmp_path / "sar.csv", db=db)
+    csv_path = subject_access.export_subject_access(result, tmp_path / "sar.csv", db=db)
     rows = list(csv.reader(csv_path.open(encoding="utf-8-sig")))
     assert ["survey answer", str(jo.standalone), "answer", JO] in rows  # type: ignore[attr-defined]
     earlier = [r for r in rows if r[2].startswith("an earlier version of this comment")]
@@ -349,8 +351,8 @@ def test_erasure_redacts_written_answers_and_keeps_ratings(
     db: sqlite_utils.Database, jo: Surveys
 ) -> None:
     ratings_before = _ratings(db)
-    result = retention.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
-    counts = retention.erase_subject(db, result, "Pat Chair")
+    result = subject_access.subject_access_search(db, name="Jo Bloggs", email="jo@example.com")
+    counts = subject_access.erase_subject(db, result, "Pat Chair")
     assert counts["survey_answers_redacted"] == 2 and counts["survey_answers_removed"] == 0
     answer = jo.answers(jo.standalone)[jo.why]  # type: ignore[attr-defined]
     assert "Bloggs" not in answer and "07700" not in answer and "jo@example.com" not in answer
@@ -362,15 +364,15 @@ def test_erasure_redacts_written_answers_and_keeps_ratings(
     assert entry.changes["survey_answers_redacted"] == 2
     assert entry.changes["survey_responses"] == [jo.standalone, jo.with_item]  # type: ignore[attr-defined]
     assert "Bloggs" not in json.dumps(entry.changes) and "waiting" not in json.dumps(entry.changes)
-    assert retention.subject_access_search(db, name="Jo Bloggs").empty
+    assert subject_access.subject_access_search(db, name="Jo Bloggs").empty
 
 
 def test_erasure_that_deletes_feedback_removes_written_answers_and_keeps_ratings(
     db: sqlite_utils.Database, jo: Surveys
 ) -> None:
     ratings_before = _ratings(db)
-    result = retention.subject_access_search(db, name="Jo Bloggs")
-    counts = retention.erase_subject(db, result, "Pat Chair", delete_feedback=True)
+    result = subject_access.subject_access_search(db, name="Jo Bloggs")
+    counts = subject_access.erase_subject(db, result, "Pat Chair", delete_feedback=True)
     assert counts["survey_answers_removed"] == 2 and counts["survey_answers_redacted"] == 0
     assert jo.answers(jo.standalone) == {jo.fft: "Poor"}  # type: ignore[attr-defined]
     assert jo.answers(jo.with_item) == {jo.fft: "Very good"}  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ppg_desktop.core import auth, retention
+from ppg_desktop.core import auth, subject_access
 from ppg_desktop.core.audit_store import AuditStore
 from ppg_desktop.core.bundles import export_bundle, merge_bundle
 from ppg_desktop.core.db import open_database
@@ -152,8 +152,8 @@ def test_a_merged_comments_other_version_is_shown_until_the_comment_goes(
     assert screen.details.text() == details and screen.details.isVisible()
 
     # an erasure request finds the name in the kept version and removes it; the entry stays
-    found = retention.subject_access_search(db, name="Mrs Quill", actor="Ann Chair")
-    retention.erase_subject(db, found, "Ann Chair")
+    found = subject_access.subject_access_search(db, name="Mrs Quill", actor="Ann Chair")
+    subject_access.erase_subject(db, found, "Ann Chair")
     assert screen.apply_filters()
     (details,) = _column(screen, 5)
     assert "no longer kept" in details and "Quill" not in details
