@@ -18,6 +18,8 @@ from ppg_desktop.ui.wording import counted
 
 BUNDLE_FILTER = "PPG Desk bundles (*.ppgbundle);;All files (*)"
 
+MERGED_TOPICS = ("feedback", "themes", "practices", "users", "surveys")
+
 
 def suggested_name(ctx: AppContext, kind: str = "for-chair") -> str:
     """'riverside-ppg-for-chair-2026-03-03.ppgbundle'."""
@@ -97,7 +99,7 @@ def merge_volunteer_export(
         )
 
     def done(report: MergeReport) -> None:
-        for topic in ("feedback", "themes", "practices", "users"):
+        for topic in MERGED_TOPICS:  # every screen showing what a merge can change
             ctx.notify(topic)
         tell(parent, "Merged", f"Merged {path.name}:\n\n{report.summary()}")
 

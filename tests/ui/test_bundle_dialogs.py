@@ -55,8 +55,11 @@ def test_merge_and_export_tell_the_chair_about_records_removed_for_good(
     export_bundle(laptop, tmp_path / "from-laptop.ppgbundle")
     laptop.close()
 
+    notified: list[str] = []
+    ctx.data_changed.connect(notified.append)
     bundle_dialogs.merge_volunteer_export(ctx, None, tmp_path / "from-laptop.ppgbundle")
     assert wait_for_jobs()
+    assert {"feedback", "surveys", "themes"} <= set(notified)  # the screens that show merges
     title, text = told[-1]
     assert title == "Merged"
     assert (
