@@ -110,15 +110,22 @@ def result_rows(result: SubjectAccessResult) -> list[tuple[str, str, str, str]]:
     ]
     for label, items in (("Their feedback", result.feedback), ("Mentions them", result.mentions)):
         for item in items:
-            text = " ".join(item.text.split())
-            snippet = text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
-            rows.append((label, str(item.id), uk_date(item.received_on), snippet))
+            rows.append((label, str(item.id), uk_date(item.received_on), _snippet(item.text)))
+            for version in result.earlier_versions.get(item.id, []):
+                # the comment's other version kept after merging laptops: erased with it
+                rows.append(
+                    ("Earlier version", str(item.id), uk_date(version.at), _snippet(version.text))
+                )
     for answer in result.survey_answers:
-        text = " ".join(answer.text.split())
-        snippet = text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
         when = uk_date(answer.collected_on)
-        rows.append(("Survey answer", str(answer.response_id), when, snippet))
+        rows.append(("Survey answer", str(answer.response_id), when, _snippet(answer.text)))
     return rows
+
+
+def _snippet(text: str) -> str:
+    """The start of a text on one line, for a table cell."""
+    flat = " ".join(text.split())
+    return flat[:SNIPPET] + ("…" if len(flat) > SNIPPET else "")
 
 
 class SubjectAccessDialog(QDialog):

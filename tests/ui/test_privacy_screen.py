@@ -359,3 +359,47 @@ def test_subject_access_finds_and_erases_a_written_survey_answer(
     assert dialog.erased is not None and dialog.erased["survey_answers_removed"] == 1
     assert "1 written survey answer removed (their ratings stay)" in dialog.summary.text()
     assert store.get_response(response.id).answers == {fft: "Poor"}
+
+
+def test_the_subject_access_table_lists_a_comments_earlier_version() -> None:
+    """A version kept after merging laptops is shown under its comment: it is erased with it."""
+    import datetime as dt
+
+    from ppg_desktop.core.merge_conflict_store import KeptVersion
+    from ppg_desktop.core.models import Feedback
+    from ppg_desktop.core.subject_access import SubjectAccessResult
+    from ppg_desktop.ui.subject_access_dialog import result_rows
+
+    item = Feedback(
+        id=7,
+        uuid="u7",
+        practice_id=1,
+        practice_name="Riverside Surgery",
+        received_on=dt.date(2026, 3, 2),
+        channel="phone",
+        kind="complaint",
+        text="Parking is impossible",
+        sentiment=None,
+        status="new",
+        entered_by=None,
+        survey_response_id=None,
+        created_at="2026-03-02T09:00:00+00:00",
+        updated_at="2026-03-02T09:00:00+00:00",
+        deleted_at=None,
+    )
+    version = KeptVersion(
+        id=1,
+        at="2026-03-05T10:00:00+00:00",
+        table_name="feedback",
+        record_uuid="u7",
+        feedback_id=7,
+        winner="this_database",
+        fields={"text": "Parking is impossible, says Jo Bloggs"},
+    )
+    result = SubjectAccessResult(
+        "Jo Bloggs", "", "", mentions=[item], earlier_versions={7: [version]}
+    )
+    assert result_rows(result) == [
+        ("Mentions them", "7", "02/03/2026", "Parking is impossible"),
+        ("Earlier version", "7", "05/03/2026", "Parking is impossible, says Jo Bloggs"),
+    ]
