@@ -39,7 +39,7 @@ RETENTION_FIELDS = (
     ("contact_months_after_closed", "Contact &details, after the matter closes", " months"),
     ("deleted_feedback_days", "D&eleted feedback, after it was deleted", " days"),
     ("closed_feedback_years", "Feedback on &closed matters, after closing", " years"),
-    ("survey_text_years", "&Written survey answers without feedback, after the survey", " years"),
+    ("survey_text_years", "&Written survey answers, after the survey", " years"),
 )
 
 
@@ -73,6 +73,9 @@ class PrivacyScreen(QWidget):
         box = QGroupBox("Keeping records")
         form = QFormLayout(box)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # the periods sit in one column, each as wide as the widest ("9999 months"), so no
+        # caption is pushed above its box while the others stay beside theirs
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(
             _muted(
                 "Personal data is kept no longer than needed. Records older than these are "
@@ -85,8 +88,15 @@ class PrivacyScreen(QWidget):
             spin.setRange(0, 9999)  # the core checks the sensible range and says so
             spin.setSuffix(suffix)
             spin.setAccessibleName(label.replace("&", ""))
+            if key == "survey_text_years":
+                spin.setToolTip(
+                    "A written answer that became a feedback item goes with that item instead."
+                )
             self.retention[key] = spin
             form.addRow(label, spin)
+        widest = max(spin.sizeHint().width() for spin in self.retention.values())
+        for spin in self.retention.values():
+            spin.setFixedWidth(widest)
         self.retention_error = error_label("Retention periods")
         self.retention_status = QLabel()
         form.addRow(self.retention_error)

@@ -403,3 +403,27 @@ def test_the_subject_access_table_lists_a_comments_earlier_version() -> None:
         ("Mentions them", "7", "02/03/2026", "Parking is impossible"),
         ("Earlier version", "7", "05/03/2026", "Parking is impossible, says Jo Bloggs"),
     ]
+
+
+def test_every_retention_caption_sits_beside_its_box(ctx: AppContext, qtbot: QtBot) -> None:
+    """The periods line up in one column, so no caption drops above its box alone."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from ppg_desktop.ui.style import apply_style
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_style(app, ctx.settings)  # the app's own fonts, as people see it
+    screen = PrivacyScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1148, 720)  # beside the sidebar on a 1366x768 laptop
+    screen.show()
+    qtbot.waitExposed(screen)
+    widths = {spin.width() for spin in screen.retention.values()}
+    assert len(widths) == 1
+    for spin in screen.retention.values():
+        caption = next(w for w in screen.findChildren(QLabel) if w.buddy() is spin)
+        caption_y = caption.mapTo(screen, caption.rect().center()).y()
+        top = spin.mapTo(screen, spin.rect().topLeft()).y()
+        bottom = spin.mapTo(screen, spin.rect().bottomLeft()).y()
+        assert top <= caption_y <= bottom, caption.text()
