@@ -23,6 +23,7 @@ from ppg_desktop.commands._common import (
 from ppg_desktop.core.subject_access import (
     SubjectAccessResult,
     erase_subject,
+    erasure_summary,
     export_subject_access,
     subject_access_search,
 )
@@ -127,22 +128,8 @@ def run(args: argparse.Namespace) -> int:
             delete_feedback=args.delete_feedback,
             allow_different_people=args.all_matches,
         )
-        print(
-            f"Erased: {counted(counts['contacts_removed'], 'set')} of contact details removed, "
-            f"{counted(counts['feedback_redacted'], 'feedback item')} redacted, "
-            f"{counts['feedback_deleted']:,} deleted{_survey_answers_erased(counts)}."
-        )
+        print(erasure_summary(counts))
     return 0
-
-
-def _survey_answers_erased(counts: dict[str, int]) -> str:
-    """'; 2 written survey answers redacted' (or removed), or '' when none were found."""
-    redacted, removed = counts["survey_answers_redacted"], counts["survey_answers_removed"]
-    if redacted:
-        return f"; {counted(redacted, 'written survey answer')} redacted"
-    if removed:
-        return f"; {counted(removed, 'written survey answer')} removed (their ratings stay)"
-    return ""
 
 
 def _say_who_else(result: SubjectAccessResult) -> None:

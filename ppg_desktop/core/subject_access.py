@@ -38,6 +38,7 @@ from ppg_desktop.core.retention_surveys import (
     with_survey_practices,
 )
 from ppg_desktop.core.subject_matches import NARROW_THE_SEARCH, NameMatches, name_matches
+from ppg_desktop.core.wording import counted
 
 
 @dataclass
@@ -391,3 +392,22 @@ def _practices(db: sqlite_utils.Database) -> list[Any]:
     from ppg_desktop.core.practice_store import PracticeStore
 
     return list(PracticeStore(db).list())
+
+
+def erasure_summary(counts: dict[str, int]) -> str:
+    """What an erasure did, in one sentence for the dialog and the command line."""
+    parts = [
+        f"{counted(counts['contacts_removed'], 'set', 'sets')} of contact details removed",
+        f"{counted(counts['feedback_redacted'], 'feedback item')} redacted",
+        f"{counted(counts['feedback_deleted'], 'feedback item')} deleted",
+    ]
+    if counts.get("survey_answers_redacted"):
+        parts.append(
+            f"{counted(counts['survey_answers_redacted'], 'written survey answer')} redacted"
+        )
+    elif counts.get("survey_answers_removed"):
+        parts.append(
+            f"{counted(counts['survey_answers_removed'], 'written survey answer')} removed "
+            "(their ratings stay)"
+        )
+    return f"Erased: {', '.join(parts)}."

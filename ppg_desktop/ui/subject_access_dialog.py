@@ -35,6 +35,7 @@ from ppg_desktop.core.errors import PPGError, ValidationError
 from ppg_desktop.core.subject_access import (
     SubjectAccessResult,
     erase_subject,
+    erasure_summary,
     export_subject_access,
     subject_access_search,
 )
@@ -363,13 +364,7 @@ class SubjectAccessDialog(QDialog):
         def done(counts: Any) -> None:
             self.erased = dict(counts)
             self._show_result(None)
-            self.summary.setText(
-                f"Erased: {counted(counts['contacts_removed'], 'set')} of contact details removed, "
-                f"{counted(counts['feedback_redacted'], 'comment')} redacted, "
-                f"{counted(counts['feedback_deleted'], 'item')} of feedback deleted"
-                + _survey_answers_erased(counts)
-                + "."
-            )
+            self.summary.setText(erasure_summary(counts))
             self.ctx.notify("feedback")
 
         self.job = run_job(
@@ -379,16 +374,6 @@ class SubjectAccessDialog(QDialog):
             progress_parent=self,
             title="Erasing a person's details",
         )
-
-
-def _survey_answers_erased(counts: dict[str, int]) -> str:
-    """', 2 written survey answers redacted' (or removed); '' when there were none."""
-    redacted, removed = counts["survey_answers_redacted"], counts["survey_answers_removed"]
-    if redacted:
-        return f", {counted(redacted, 'written survey answer')} redacted"
-    if removed:
-        return f", {counted(removed, 'written survey answer')} removed (their ratings stay)"
-    return ""
 
 
 class EraseChoiceDialog(QDialog):
